@@ -1,0 +1,27 @@
+"""Navigation that follows the signed-in user's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .scope import STATION_BACKOFFICE_ROLES, roles_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    roles = roles_of(user)  # type: ignore[arg-type]
+    items: list[dict[str, str]] = [
+        {"url": reverse("home"), "label": str(_("Home")), "name": "home"},
+        {"url": reverse("stations:directory"), "label": str(_("Stations")), "name": "directory"},
+    ]
+    staff: list[dict[str, str]] = []
+    if roles & set(STATION_BACKOFFICE_ROLES):
+        staff.append({"url": reverse("stations:backoffice"), "label": str(_("Manage stations")), "name": "backoffice"})
+    if Role.GAM_ADMIN in roles or (user is not None and user.is_superuser):
+        staff.append({"url": reverse("admin:index"), "label": str(_("Administration")), "name": "admin"})
+    return {"nav_items": items, "nav_staff_items": staff, "user_roles": roles}

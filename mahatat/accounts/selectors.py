@@ -1,0 +1,41 @@
+"""Reads about people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .identity import normalize_jordan_mobile
+from .models import CitizenProfile, User
+
+
+def profile_initial(user: User, profile: CitizenProfile | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"preferred_language": user.preferred_language}
+    if profile is not None:
+        initial.update(
+            name_ar=profile.name_ar,
+            name_en=profile.name_en,
+            id_type=profile.id_type,
+            gender=profile.gender,
+            birth_year=profile.birth_year,
+            governorate=profile.governorate,
+            area=profile.area,
+            disability=profile.disability,
+            disability_consent=profile.disability not in ("not_asked", ""),
+        )
+    return initial
+
+
+def find_citizens(query: str) -> QuerySet[CitizenProfile]:
+    """Citizens by exact identity number, by mobile number, or by name in Arabic or Latin letters."""
+    qs = CitizenProfile.objects.select_related("user").order_by("name_ar", "id")
+    if not query:
+        return qs.none()
+    compact = query.replace(" ", "")
+    if compact.isdigit() and len(compact) >= 8 and not compact.startswith("07"):
+        return qs.with_identity_number(compact)
+    phone = normalize_jordan_mobile(query)
+    if phone.startswith("+9627") and len(phone) == 13:
+        return qs.filter(user__phone=phone)
+    return qs.search(query)

@@ -1,0 +1,19 @@
+"""Background jobs of core: delivery of e-mail and SMS. Thin wrappers, retried on failure."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+from . import sms
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(self, to: str, subject: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@shared_task(bind=True, autoretry_for=(sms.SMSDeliveryError,), retry_backoff=True, max_retries=5)
+def send_sms(self, to: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    sms.send_sms(to, body)
