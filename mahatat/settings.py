@@ -184,6 +184,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "Asia/Amman"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs; beat copies them into django-celery-beat's tables, where operators can change them.
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {"task": "mahatat.core.tasks.clear_expired_sessions", "schedule": 60 * 60 * 24},
+}
 
 # --- Auth ---------------------------------------------------------------------------------------------------
 

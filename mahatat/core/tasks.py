@@ -17,3 +17,11 @@ def send_email(self, to: str, subject: str, body: str) -> None:  # type: ignore[
 @shared_task(bind=True, autoretry_for=(sms.SMSDeliveryError,), retry_backoff=True, max_retries=5)
 def send_sms(self, to: str, body: str) -> None:  # type: ignore[no-untyped-def]
     sms.send_sms(to, body)
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Daily housekeeping (scheduled by django-celery-beat): drop expired sessions."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
