@@ -2,8 +2,8 @@
 
 People type the same Arabic word in several ways: with or without hamza on the alif (أ إ آ ا), with taa
 marbuta or haa at the end (ة ه), with alif maqsura or yaa (ى ي), with or without diacritics and tatweel.
-`fold` maps all those to one form, and lower-cases Latin letters, so that a stored folded index and a folded
-query meet. It also maps Arabic-Indic digits to Western digits.
+`fold` maps all those to one form, and lower-cases Latin letters (dropping their accents), so that a stored
+folded index and a folded query meet. It also maps Arabic-Indic digits to Western digits.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def fold(text: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     text = text.translate(_TRANSLATE)
+    # What is left of combining marks (Latin accents: "Zarqā" → "zarqa") goes with a canonical decomposition.
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     text = _PUNCTUATION.sub(" ", text)
     return _SPACES.sub(" ", text).strip().casefold()
 

@@ -3,58 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import get_language
 from hijridate import Gregorian
 
-HIJRI_MONTHS_AR = [
-    "محرم",
-    "صفر",
-    "ربيع الأول",
-    "ربيع الآخر",
-    "جمادى الأولى",
-    "جمادى الآخرة",
-    "رجب",
-    "شعبان",
-    "رمضان",
-    "شوال",
-    "ذو القعدة",
-    "ذو الحجة",
-]
-HIJRI_MONTHS_EN = [
-    "Muharram",
-    "Safar",
-    "Rabi al-Awwal",
-    "Rabi al-Thani",
-    "Jumada al-Ula",
-    "Jumada al-Akhirah",
-    "Rajab",
-    "Shaban",
-    "Ramadan",
-    "Shawwal",
-    "Dhu al-Qadah",
-    "Dhu al-Hijjah",
-]
+# Jordan keeps UTC+3 all year since 2022; the zone database knows the history before that.
+AMMAN = ZoneInfo("Asia/Amman")
 
 
 def local_now() -> dt.datetime:
-    return timezone.localtime(timezone.now())
+    """Now, in Amman time (patch django.utils.timezone.now to freeze it in tests)."""
+    return timezone.now().astimezone(AMMAN)
 
 
 def local_today() -> dt.date:
     return local_now().date()
 
 
+def to_amman(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in Amman time; a naive one is taken to be Amman time already."""
+    return value.astimezone(AMMAN) if timezone.is_aware(value) else value.replace(tzinfo=AMMAN)
+
+
+def english() -> bool:
+    return (get_language() or "ar")[:2] == "en"
+
+
 def hijri(value: dt.date | dt.datetime) -> str:
-    """The Hijri (Umm al-Qura) date of a Gregorian date, e.g. '7 جمادى الآخرة 1448 هـ'. Empty when out of range."""
+    """The Hijri (Umm al-Qura) date of a Gregorian date, e.g. '17 جمادى الآخرة 1448 هـ' for 2026-11-27.
+
+    Month names and the era notation come from hijridate in the active language. Empty when the date is
+    outside the Umm al-Qura table (before 1343 AH or after 1500 AH).
+    """
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        value = to_amman(value).date()
     try:
         h = Gregorian(value.year, value.month, value.day).to_hijri()
     except (OverflowError, ValueError):
         return ""
-    english = (get_language() or "ar")[:2] == "en"
-    month = (HIJRI_MONTHS_EN if english else HIJRI_MONTHS_AR)[h.month - 1]
-    suffix = "AH" if english else "هـ"
-    return f"{h.day} {month} {h.year} {suffix}"
+    language = "en" if english() else "ar"
+    return f"{h.day} {h.month_name(language)} {h.year} {h.notation(language)}"

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, Governorate, HoursException, Municipality, OpeningHours, Partner, PublicHoliday, Station, StationService
+from .models import (
+    Area,
+    Governorate,
+    HoursException,
+    Municipality,
+    OpeningHours,
+    Partner,
+    PublicHoliday,
+    Station,
+    StationService,
+)
 
 
 @admin.register(Governorate)
@@ -53,6 +63,6 @@ class StationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublicHoliday)
-class PublicHolidayAdmin(admin.ModelAdmin):
+class PublicHolidayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "name_ar", "name_en", "governorate"]
     date_hierarchy = "date"

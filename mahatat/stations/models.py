@@ -105,6 +105,9 @@ class StationQuerySet(models.QuerySet["Station"]):
     def with_geography(self) -> StationQuerySet:
         return self.select_related("governorate", "municipality", "area")
 
+    def active(self) -> StationQuerySet:
+        return self.filter(status=Station.Status.ACTIVE)
+
 
 class Station(TimeStampedModel, BilingualNameMixin):
     class Status(models.TextChoices):
@@ -164,7 +167,9 @@ class Station(TimeStampedModel, BilingualNameMixin):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    partners = models.ManyToManyField(Partner, related_name="stations", blank=True, verbose_name=_("partners"))
+    partners = models.ManyToManyField(
+        Partner, related_name="stations", blank=True, verbose_name=_("partners")
+    )
     services = models.ManyToManyField(
         StationService, related_name="stations", blank=True, verbose_name=_("services")
     )
@@ -175,7 +180,7 @@ class Station(TimeStampedModel, BilingualNameMixin):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     search_index = models.TextField(editable=False, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_index", "updated_at"])
     objects = StationQuerySet.as_manager()
 
     class Meta:
@@ -237,6 +242,8 @@ class OpeningHours(models.Model):
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["station", "weekday", "opens"]
         constraints = [
@@ -260,12 +267,15 @@ class HoursException(models.Model):
     reason_ar = models.CharField(_("reason (Arabic)"), max_length=200, blank=True)
     reason_en = models.CharField(_("reason (English)"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["station", "date"]
         constraints = [
             models.UniqueConstraint(fields=["station", "date"], name="hours_exception_unique_date"),
             models.CheckConstraint(
-                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False, closes__gt=models.F("opens")),
+                condition=Q(closed=True)
+                | Q(opens__isnull=False, closes__isnull=False, closes__gt=models.F("opens")),
                 name="hours_exception_closed_or_times",
             ),
         ]
@@ -294,6 +304,7 @@ class PublicHoliday(models.Model):
         Governorate, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("governorate only")
     )
 
+    history = HistoricalRecords()
     objects = PublicHolidayQuerySet.as_manager()
 
     class Meta:

@@ -6,21 +6,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from mahatat.core.dates import local_today
+from mahatat.core.dates import english, local_now, local_today, to_amman
 
 from .models import Area, Governorate, HoursException, PublicHoliday, Station
-from .opening_hours import OpenStatus, open_status
+from .opening_hours import DaySchedule, OpenStatus, open_status, special_days
+from .services import HOURS_EXCEPTIONS, OPENING_HOURS, changed_names
 
+# Station pages show the holidays and exceptions of the next two weeks (today included).
 LOOKAHEAD_DAYS = 15
 
 
-def stations_with_hours(queryset: QuerySet[Station] | None = None) -> QuerySet[Station]:
+def stations_with_hours(
+    queryset: QuerySet[Station] | None = None, *, today: dt.date | None = None
+) -> QuerySet[Station]:
     """Stations with their geography, hours, services and the next two weeks' exceptions loaded."""
-    today = local_today()
+    today = today or local_today()
     queryset = queryset if queryset is not None else Station.objects.all()
     return queryset.with_geography().prefetch_related(
         "opening_hours",
@@ -34,19 +39,38 @@ def stations_with_hours(queryset: QuerySet[Station] | None = None) -> QuerySet[S
     )
 
 
-def upcoming_holidays() -> list[PublicHoliday]:
-    today = local_today()
+def upcoming_holidays(today: dt.date | None = None) -> list[PublicHoliday]:
+    """Public holidays (national and per governorate) from today to the end of the look-ahead window."""
+    today = today or local_today()
     return list(PublicHoliday.objects.between(today, today + dt.timedelta(days=LOOKAHEAD_DAYS)))
 
 
+def holidays_for(station: Station, holidays: list[PublicHoliday]) -> list[PublicHoliday]:
+    return [h for h in holidays if h.governorate_id in (None, station.governorate_id)]
+
+
 def status_for(station: Station, holidays: list[PublicHoliday], now: dt.datetime | None = None) -> OpenStatus:
-    applicable = [h for h in holidays if h.governorate_id in (None, station.governorate_id)]
+    """Open now or closed (with the next opening), from prefetched hours and exceptions."""
     return open_status(
-        now or timezone.now(),
+        now or local_now(),
         station.opening_hours.all(),
         station.hours_exceptions.all(),
-        applicable,
-        english=(get_language() or "ar")[:2] == "en",
+        holidays_for(station, holidays),
+        english=english(),
+    )
+
+
+def upcoming_special_days(
+    station: Station, holidays: list[PublicHoliday], today: dt.date | None = None
+) -> list[DaySchedule]:
+    """Days in the next two weeks on which the station is closed or keeps other hours, with the reason."""
+    return special_days(
+        today or local_today(),
+        LOOKAHEAD_DAYS,
+        station.opening_hours.all(),
+        station.hours_exceptions.all(),
+        holidays_for(station, holidays),
+        english=english(),
     )
 
 
@@ -59,7 +83,8 @@ class DirectoryFilters:
     @classmethod
     def from_query(cls, data: Any) -> DirectoryFilters:
         def digits(value: str | None) -> str:
-            return value if value and value.isdigit() else ""
+            value = (value or "").strip()
+            return value if value.isdigit() and len(value) < 10 else ""
 
         return cls(
             q=(data.get("q") or "").strip()[:100],
@@ -67,21 +92,64 @@ class DirectoryFilters:
             area=digits(data.get("area")),
         )
 
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.governorate or self.area)
+
+
+def _name_order() -> list[str]:
+    return ["name_en" if (get_language() or "ar")[:2] == "en" else "name_ar", "code"]
+
 
 def directory(filters: DirectoryFilters) -> QuerySet[Station]:
-    return stations_with_hours(
-        Station.objects.public().in_governorate(filters.governorate).in_area(filters.area).search(filters.q)
+    """The public stations matching the filters, by name in the active language."""
+    stations = Station.objects.public().in_governorate(filters.governorate).search(filters.q)
+    if filters.area:
+        # An area outside the chosen governorate would find nothing: the area follows the governorate.
+        areas = Area.objects.filter(pk=filters.area)
+        if filters.governorate:
+            areas = areas.filter(municipality__governorate_id=filters.governorate)
+        stations = stations.filter(area__in=areas)
+    return stations.order_by(*_name_order())
+
+
+def directory_markers(stations: QuerySet[Station]) -> list[dict[str, Any]]:
+    """Map pins for every station that matches (not only the current page), in one query."""
+    en = english()
+    rows = stations.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+        "code", "name_ar", "name_en", "latitude", "longitude"
     )
+    return [
+        {
+            "code": code,
+            "name": (name_en if en else "") or name_ar,
+            "lat": float(lat),
+            "lng": float(lng),
+            "url": Station(code=code).get_absolute_url(),
+        }
+        for code, name_ar, name_en, lat, lng in rows
+    ]
 
 
-def filter_choices() -> dict[str, Any]:
-    """Governorates and areas that have at least one public station, for the directory's filters."""
+def filter_choices(governorate: str = "") -> dict[str, Any]:
+    """Governorates and areas that have at least one public station, for the directory's filters.
+
+    The areas follow the chosen governorate: with one chosen, only its areas are offered.
+    """
     public = Q(stations__status__in=[s for s in Station.Status.values if s != Station.Status.CLOSED])
+    areas = (
+        Area.objects.select_related("municipality")
+        .annotate(n=Count("stations", filter=public))
+        .filter(n__gt=0)
+    )
+    if governorate:
+        areas = areas.filter(municipality__governorate_id=governorate)
+    name = "name_en" if english() else "name_ar"
     return {
-        "governorates": list(Governorate.objects.annotate(n=Count("stations", filter=public)).filter(n__gt=0)),
-        "areas": list(
-            Area.objects.select_related("municipality").annotate(n=Count("stations", filter=public)).filter(n__gt=0)
+        "governorates": list(
+            Governorate.objects.annotate(n=Count("stations", filter=public)).filter(n__gt=0).order_by(name)
         ),
+        "areas": list(areas.order_by("municipality__" + name, "number")),
     }
 
 
@@ -94,13 +162,57 @@ def network_summary() -> dict[str, int]:
     return {key: value or 0 for key, value in counts.items()}
 
 
-def upcoming_closures(station: Station, holidays: list[PublicHoliday]) -> list[tuple[dt.date, str]]:
-    """Days in the next two weeks on which the station is closed or keeps other hours, with the reason."""
-    english = (get_language() or "ar")[:2] == "en"
-    days: dict[dt.date, str] = {}
-    for holiday in holidays:
-        if holiday.governorate_id in (None, station.governorate_id):
-            days[holiday.date] = holiday.name_en if english else holiday.name_ar
-    for exception in station.hours_exceptions.all():
-        days.setdefault(exception.date, (exception.reason_en if english else "") or exception.reason_ar)
-    return sorted(days.items())
+def featured_stations(*, now: dt.datetime | None = None, limit: int = 6) -> list[tuple[Station, OpenStatus]]:
+    """Active stations for the home page: the ones open now first, then by their next opening, then by name."""
+    now = to_amman(now or local_now())
+    holidays = upcoming_holidays(now.date())
+    stations = stations_with_hours(Station.objects.active().order_by(*_name_order()), today=now.date())
+    rows = [(station, status_for(station, holidays, now)) for station in stations]
+    far = now + dt.timedelta(days=365)
+    rows.sort(key=lambda row: (not row[1].is_open, row[1].next_opening or far))
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted (django-simple-history's history_type)
+    fields: list[str]
+
+
+def _change_label(name: str) -> str:
+    if name == OPENING_HOURS:
+        return str(_("opening hours"))
+    if name == HOURS_EXCEPTIONS:
+        return str(_("hours exceptions"))
+    try:
+        return str(Station._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def station_history(station: Station, limit: int = 10) -> list[HistoryEntry]:
+    """The station's last changes (who, when, which fields), in two queries whatever the limit."""
+    records = list(
+        station.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        names = changed_names(record.history_change_reason)
+        if names is None and record.history_type == "~" and index + 1 < len(records):
+            # Saved outside the services (the Django admin, a shell): compare with the row before.
+            names = list(record.diff_against(records[index + 1]).changed_fields)
+        user = record.history_user
+        who = (
+            (user.display_name or user.email or user.phone or str(user.pk)) if user else str(_("the system"))
+        )
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=who,
+                kind=record.history_type,
+                fields=[_change_label(n) for n in names or []],
+            )
+        )
+    return entries
