@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mahatat.core",
     "mahatat.stations",
     "mahatat.accounts",
+    "mahatat.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
