@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import api
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="api-me"),
+    path("auth/token/", api.TokenView.as_view(), name="api-auth-token"),
+]
