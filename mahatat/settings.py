@@ -215,10 +215,14 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "mahatat.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+# Citizens sign up with their mobile number (nearly everyone has one; many have no e-mail); e-mail is optional.
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_PHONE_VERIFICATION_ENABLED = env_bool("ACCOUNT_PHONE_VERIFICATION_ENABLED", default=False)
 ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up says plainly when an e-mail or mobile number is already registered (the issue asks for a clear message
+# next to the field); the sign-up and login rate limits below bound how fast anyone can probe.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
@@ -228,7 +232,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
-ACCOUNT_FORMS = {"signup": "mahatat.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "mahatat.accounts.forms.SignupForm", "login": "mahatat.accounts.forms.LoginForm"}
+# Code fields that also accept Arabic-Indic digits (what an Arabic phone keyboard types).
+MFA_FORMS = {
+    "authenticate": "mahatat.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "mahatat.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "mahatat.accounts.forms.ActivateTOTPForm",
+}
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mahatat"
@@ -238,7 +248,11 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_ONLY_ADMIN_SITE = True
+# The Django admin has no login of its own (urls.py sends it to the site's sign-in, which asks staff for their
+# TOTP code), so axes guards that one sign-in page, per login (e-mail or mobile, normalised) and address.
+AXES_ONLY_ADMIN_SITE = False
+AXES_USERNAME_CALLABLE = "mahatat.accounts.lockout.login_identifier"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 # --- Internationalisation ------------------------------------------------------------------------------------
@@ -314,9 +328,10 @@ SMS_SENDER_ID = env("SMS_SENDER_ID", "Mahatat")
 # --- API ------------------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request to a private endpoint gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -325,7 +340,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "EXCEPTION_HANDLER": "mahatat.core.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "1200/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "600/min",
+        "user": "1200/min",
+        "auth_token": env("API_TOKEN_RATE", "20/min"),  # per client address
+        "auth_token_login": env("API_TOKEN_LOGIN_RATE", "5/min"),  # per login, from any address
+    },
+    # Proxies in front of the app whose X-Forwarded-For is trusted for throttling (nginx in production).
+    "NUM_PROXIES": int(env("NUM_PROXIES", "1" if PRODUCTION else "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mahatat API",
@@ -335,8 +357,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the online validator (swagger.io): nothing on the docs page leaves the machine.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "stations", "description": "The public station directory."},
+        {"name": "me", "description": "The signed-in user's own profile."},
+        {"name": "auth", "description": "Tokens for devices (tablets)."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StationStatusEnum": "mahatat.stations.api.PUBLIC_STATUSES",
+        "LanguageEnum": "mahatat.accounts.models.Language",
+        "RoleEnum": "mahatat.accounts.models.Role",
+        "GenderEnum": "mahatat.accounts.models.Gender",
+        "IdTypeEnum": "mahatat.accounts.identity.IdentityDocumentType",
+    },
 }
 
 # --- Site ----------------------------------------------------------------------------------------------------
