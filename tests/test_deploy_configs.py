@@ -660,3 +660,111 @@ def test_nginx_serves_the_site_its_static_and_media_files_over_loopback(
         assert missing.status == 404
     finally:
         stop(process)
+
+
+def test_env_example_active_lines_have_no_inline_comment() -> None:
+    # systemd keeps "value  # comment" as the value, compose cuts it: the two would disagree.
+    for name, (value, active) in env_example().items():
+        if active:
+            assert " #" not in value, name
+
+
+# --- deploy/mahatat-manage ------------------------------------------------------------------------------------------
+
+
+def test_mahatat_manage_runs_commands_with_the_environment_file(tmp_path: Path) -> None:
+    if not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("mahatat-manage runs <code>/.venv/bin/python; this checkout has no .venv")
+    secrets = generated_secrets()
+    lines = []
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        name = line.partition("=")[0]
+        if name in secrets:
+            line = f'{name}="{secrets[name]}"'  # quoted, as an operator may write it
+        lines.append(line)
+    lines += [f"MAHATAT_DATA_DIR={tmp_path}", f"MEDIA_ROOT={tmp_path / 'media'}"]
+    env_file = tmp_path / "mahatat.env"
+    env_file.write_text("\n".join(lines) + "\n")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "MAHATAT_ENV_FILE": str(env_file),
+        "MAHATAT_CODE": str(ROOT),
+        "MAHATAT_USER": "",
+    }
+    manage = [sys.executable, str(DEPLOY / "mahatat-manage")]
+    check = subprocess.run(
+        [*manage, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    shown = subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.PRODUCTION, settings.DEFAULT_FROM_EMAIL, "
+            "settings.SECRET_KEY == __import__('os').environ['SECRET_KEY'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "True Mahatat <no-reply@mahatat.example.jo> True"
+
+
+def test_mahatat_manage_says_when_the_environment_file_is_missing(tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "MAHATAT_ENV_FILE": str(tmp_path / "none.env"),
+        "MAHATAT_USER": "",
+    }
+    result = subprocess.run(
+        [sys.executable, str(DEPLOY / "mahatat-manage"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "Cannot read" in result.stderr
+
+
+# --- docs/deployment.md: the key rotation procedure works as written -----------------------------------------------
+
+
+def rotation_snippet() -> str:
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    match = re.search(r'mahatat-manage shell -c "\n(.*?)\n\s*"\n', text, re.DOTALL)
+    assert match, "docs/deployment.md should show the re-encryption snippet"
+    import textwrap
+
+    return textwrap.dedent(match.group(1))
+
+
+@pytest.mark.django_db
+def test_documented_key_rotation_re_encrypts_identity_numbers(settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import CitizenProfileFactory
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.PII_ENCRYPTION_KEYS = [old]
+    profile = CitizenProfileFactory()
+    profile.set_identity_number("9981012345")
+    profile.save()
+    before = profile.id_number_encrypted
+
+    settings.PII_ENCRYPTION_KEYS = [new, old]  # step 2: the new key first
+    exec(rotation_snippet(), {})  # step 3, as the operator runs it
+    assert "1 identity numbers re-encrypted" in capsys.readouterr().out
+
+    settings.PII_ENCRYPTION_KEYS = [new]  # step 4: the old key removed
+    profile.refresh_from_db()
+    assert profile.id_number_encrypted != before
+    assert profile.reveal_identity_number() == "9981012345"
+    settings.PII_ENCRYPTION_KEYS = [old]
+    with pytest.raises(ValueError):
+        profile.reveal_identity_number()
