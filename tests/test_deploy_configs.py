@@ -768,3 +768,33 @@ def test_documented_key_rotation_re_encrypts_identity_numbers(settings, capsys) 
     settings.PII_ENCRYPTION_KEYS = [old]
     with pytest.raises(ValueError):
         profile.reveal_identity_number()
+
+
+# --- the README and the docs stay true to the code --------------------------------------------------------------
+
+
+def test_readme_quick_start_is_two_commands_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", quick_start, re.DOTALL)
+    assert block
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert commands == ["./scripts/demo", "./scripts/test"]
+    for command in commands:
+        assert os.access(ROOT / command, os.X_OK), f"{command} should exist and be executable"
+
+
+def test_readme_configuration_lists_every_variable_the_settings_read() -> None:
+    configuration = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", configuration))
+    missing = settings_variables() - documented
+    assert not missing, f"document these in the README's Configuration table: {sorted(missing)}"
+
+
+def test_docs_link_to_files_that_exist() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" in target or target.startswith("docs/screenshots/"):  # screenshots are added by the lead
+                continue
+            assert (page.parent / target).exists(), f"{page.relative_to(ROOT)} links to a missing {target}"
