@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,8 @@ from mahatat.home_views import home
 
 admin.site.site_header = "محطات · Mahatat"
 admin.site.site_title = "Mahatat"
+# One sign-in for everyone: the admin's own login form would skip the TOTP step that staff must pass.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home, name="home"),

@@ -27,6 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone_verified = verified
         user.save(update_fields=["phone", "phone_verified"])
 
+    def save_user(self, request: Any, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
+        # The mobile number goes on the user before its first save: an account must have an e-mail or a mobile.
+        phone = form.cleaned_data.get("phone")
+        if phone:
+            user.phone = normalize_jordan_mobile(phone)
+            user.phone_verified = False
+        return super().save_user(request, user, form, commit=commit)  # type: ignore[return-value]
+
     def get_phone(self, user: User) -> tuple[str, bool] | None:  # type: ignore[override]
         return (user.phone, user.phone_verified) if user.phone else None
 

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
-from .scope import STATION_BACKOFFICE_ROLES, roles_of
+from .scope import PERSONAL_DATA_ROLES, STATION_BACKOFFICE_ROLES, is_staff_member, roles_of
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +20,23 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     staff: list[dict[str, str]] = []
     if roles & set(STATION_BACKOFFICE_ROLES):
-        staff.append({"url": reverse("stations:backoffice"), "label": str(_("Manage stations")), "name": "backoffice"})
-    if Role.GAM_ADMIN in roles or (user is not None and user.is_superuser):
+        staff.append(
+            {"url": reverse("stations:backoffice"), "label": str(_("Manage stations")), "name": "backoffice"}
+        )
+    if roles & set(PERSONAL_DATA_ROLES):
+        staff.append(
+            {
+                "url": reverse("accounts:citizen_search"),
+                "label": str(_("Find a citizen")),
+                "name": "citizen_search",
+            }
+        )
+    # Django admin opens only to accounts marked for it (is_staff), whatever their role.
+    if user is not None and user.is_authenticated and user.is_staff:
         staff.append({"url": reverse("admin:index"), "label": str(_("Administration")), "name": "admin"})
-    return {"nav_items": items, "nav_staff_items": staff, "user_roles": roles}
+    return {
+        "nav_items": items,
+        "nav_staff_items": staff,
+        "user_roles": roles,
+        "is_staff_member": is_staff_member(user),  # type: ignore[arg-type]
+    }

@@ -21,8 +21,13 @@ class JordanMobileField(forms.CharField):
         kwargs.setdefault(
             "widget",
             forms.TextInput(
-                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "placeholder": "07X XXX XXXX",
-                       "dir": "ltr"}
+                attrs={
+                    "type": "tel",
+                    "autocomplete": "tel",
+                    "inputmode": "tel",
+                    "placeholder": "07X XXX XXXX",
+                    "dir": "ltr",
+                }
             ),
         )
         super().__init__(**kwargs)

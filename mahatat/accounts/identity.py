@@ -73,7 +73,9 @@ def validate_identity_number(id_type: str, number: str) -> str:
     number = fold(number).replace(" ", "").upper()
     if id_type == IdentityDocumentType.NATIONAL_NUMBER:
         if not re.fullmatch(r"\d{10}", number):
-            raise ValidationError(_("A national number has exactly 10 digits."), code="invalid_national_number")
+            raise ValidationError(
+                _("A national number has exactly 10 digits."), code="invalid_national_number"
+            )
     elif id_type == IdentityDocumentType.PERSONAL_NUMBER:
         if not re.fullmatch(r"\d{8,12}", number):
             raise ValidationError(_("A personal number has 8 to 12 digits."), code="invalid_personal_number")

@@ -8,7 +8,6 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -38,10 +37,16 @@ class PreferredLanguageMiddleware:
 
 
 MFA_SESSION_KEY = "mahatat_mfa_enrolled"
+MFA_PAGES_PREFIX = "/accounts/2fa/"
+MFA_NEXT_SESSION_KEY = "mahatat_mfa_next"
 
 
 def has_totp(request: HttpRequest) -> bool:
-    """Whether the signed-in user has TOTP; remembered in the session once true, so pages pay no query."""
+    """Whether the signed-in user has TOTP; remembered in the session once true, so pages pay no query.
+
+    Any change made on the two-factor pages (deactivating the app, for one) forgets what was remembered,
+    so a staff member who turns TOTP off is sent to set it up again on the next staff page.
+    """
     if request.session.get(MFA_SESSION_KEY):
         return True
     enrolled = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
@@ -58,16 +63,20 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and is_staff_member(user)  # type: ignore[arg-type]
-            and not has_totp(request)
-        ):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if request.path.startswith(MFA_EXEMPT_PREFIXES):
+            if request.method == "POST" and request.path.startswith(MFA_PAGES_PREFIX):
+                request.session.pop(MFA_SESSION_KEY, None)
+            return self.get_response(request)
+        if is_staff_member(user) and not has_totp(request):  # type: ignore[arg-type]
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": _("Set up two-factor authentication before using staff features.")}, status=403
                 )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            # Where they were going: the page after the recovery codes offers to continue there.
+            if request.method == "GET":
+                request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
+            return redirect("mfa_activate_totp")
+        request.session.pop(MFA_NEXT_SESSION_KEY, None)
         return self.get_response(request)

@@ -86,7 +86,9 @@ def station_scope_q(user: User | None, roles: Iterable[str], *, path: str = "") 
     return condition
 
 
-def stations_in_scope(user: User | None, roles: Iterable[str] = STATION_BACKOFFICE_ROLES) -> QuerySet[Station]:
+def stations_in_scope(
+    user: User | None, roles: Iterable[str] = STATION_BACKOFFICE_ROLES
+) -> QuerySet[Station]:
     return Station.objects.filter(station_scope_q(user, roles))
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from mahatat.core.arabic_text import fold
+
 from .identity import normalize_jordan_mobile
-from .models import CitizenProfile, User
+from .models import CitizenProfile, Consent, PersonalDataAccess, User
 
 
 def profile_initial(user: User, profile: CitizenProfile | None) -> dict[str, Any]:
@@ -29,13 +31,22 @@ def profile_initial(user: User, profile: CitizenProfile | None) -> dict[str, Any
 
 def find_citizens(query: str) -> QuerySet[CitizenProfile]:
     """Citizens by exact identity number, by mobile number, or by name in Arabic or Latin letters."""
-    qs = CitizenProfile.objects.select_related("user").order_by("name_ar", "id")
+    qs = CitizenProfile.objects.select_related("user", "governorate", "area").order_by("name_ar", "id")
     if not query:
         return qs.none()
-    compact = query.replace(" ", "")
+    compact = "".join(fold(query).split())
     if compact.isdigit() and len(compact) >= 8 and not compact.startswith("07"):
         return qs.with_identity_number(compact)
     phone = normalize_jordan_mobile(query)
     if phone.startswith("+9627") and len(phone) == 13:
         return qs.filter(user__phone=phone)
     return qs.search(query)
+
+
+def accesses_to_data_of(user: User) -> QuerySet[PersonalDataAccess]:
+    """Who among the staff looked at a person's protected data, newest first: shown to the person themselves."""
+    return PersonalDataAccess.objects.filter(subject=user).select_related("actor").order_by("-at")
+
+
+def consents_of(user: User) -> QuerySet[Consent]:
+    return Consent.objects.filter(user=user).order_by("-granted_at")

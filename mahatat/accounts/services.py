@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mahatat.stations.models import Area, Governorate, Station
 
+from .identity import validate_identity_number
 from .models import (
     CitizenProfile,
     Consent,
@@ -21,7 +22,6 @@ from .models import (
     StaffAssignment,
     User,
 )
-from .identity import validate_identity_number
 
 CONSENT_TEXT_VERSION = "2026-11"
 
@@ -66,7 +66,9 @@ def _identity_taken(profile: CitizenProfile) -> bool:
 
 
 @transaction.atomic
-def save_citizen_profile(*, user: User, details: CitizenDetails, recorded_by: User | None = None) -> CitizenProfile:
+def save_citizen_profile(
+    *, user: User, details: CitizenDetails, recorded_by: User | None = None
+) -> CitizenProfile:
     """Create or update a user's citizen profile with its consent records. All or nothing."""
     profile = CitizenProfile.objects.filter(user=user).first() or CitizenProfile(user=user)
     _apply_details(profile, details)
@@ -76,11 +78,21 @@ def save_citizen_profile(*, user: User, details: CitizenDetails, recorded_by: Us
         with transaction.atomic():
             profile.save()
     except IntegrityError as exc:  # a concurrent registration with the same number
-        raise ValidationError({"id_number": _("Another account is already registered with this number.")}) from exc
+        raise ValidationError(
+            {"id_number": _("Another account is already registered with this number.")}
+        ) from exc
     if details.disability_consent:
         record_consent(user=user, purpose=Consent.Purpose.DISABILITY_DATA, recorded_by=recorded_by)
     else:
         withdraw_consent(user=user, purpose=Consent.Purpose.DISABILITY_DATA)
+    return profile
+
+
+@transaction.atomic
+def update_own_profile(*, user: User, details: CitizenDetails, preferred_language: str) -> CitizenProfile:
+    """What a citizen saves on their profile page: the profile, its consents and their language, together."""
+    profile = save_citizen_profile(user=user, details=details)
+    set_preferred_language(user=user, language=preferred_language)
     return profile
 
 
@@ -102,7 +114,9 @@ def withdraw_consent(*, user: User, purpose: str) -> int:
 
 
 @transaction.atomic
-def reveal_identity_number(*, actor: User, profile: CitizenProfile, reason: str, ip_address: str | None) -> str:
+def reveal_identity_number(
+    *, actor: User, profile: CitizenProfile, reason: str, ip_address: str | None
+) -> str:
     """Show a citizen's identity number to a staff member, and log that they saw it."""
     if not actor.has_perm("accounts.reveal_identity_number"):
         raise PermissionDenied

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import CitizenProfileForm, RevealForm
+from .identity import format_jordan_mobile
 from .models import CitizenProfile, Language
 
 
@@ -25,21 +26,29 @@ from .models import CitizenProfile, Language
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     existing = CitizenProfile.objects.filter(user=user).select_related("governorate", "area").first()
-    initial = selectors.profile_initial(user, existing)
+    initial = selectors.profile_initial(user, existing)  # type: ignore[arg-type]
     form = CitizenProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["preferred_language"]
         try:
-            services.save_citizen_profile(user=user, details=form.details())  # type: ignore[arg-type]
+            services.update_own_profile(user=user, details=form.details(), preferred_language=language)  # type: ignore[arg-type]
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            services.set_preferred_language(user=user, language=form.cleaned_data["preferred_language"])  # type: ignore[arg-type]
+            translation.activate(language)
             messages.success(request, _("Your profile is saved."))
             response = HttpResponseRedirect(reverse("accounts:profile"))
-            _set_language_cookie(response, form.cleaned_data["preferred_language"])
+            _set_language_cookie(response, language)
             return response
-    return render(request, "accounts/profile.html", {"form": form, "profile": existing})
+    context = {
+        "form": form,
+        "profile": existing,
+        "accesses": selectors.accesses_to_data_of(user)[:50],  # type: ignore[arg-type]
+        "consents": selectors.consents_of(user),  # type: ignore[arg-type]
+        "phone_display": format_jordan_mobile(user.phone),  # type: ignore[union-attr]
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
