@@ -357,7 +357,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -367,6 +367,26 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> 
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on port {port}")
+
+
+def wait_until_healthy(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait for a worker to answer: the port opens before the workers have loaded Django (slow on a busy machine)."""
+    wait_for_port(port, process, timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST, "X-Forwarded-Proto": "https"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # URLError and HTTPError are OSErrors
+            pass
+        if process.poll() is not None:
+            raise AssertionError(f"the server stopped: {process.stdout.read() if process.stdout else ''}")
+        time.sleep(0.2)
+    raise AssertionError(f"the server on port {port} never answered /healthz")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -417,7 +437,7 @@ def gunicorn(production_site: dict[str, str]) -> Iterator[int]:
         argv, cwd=ROOT, env=production_site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        wait_for_port(port, process)
+        wait_until_healthy(port, process)
         yield port
     finally:
         stop(process)
@@ -434,7 +454,7 @@ def get(url: str, *, headers: dict[str, str] | None = None, context: ssl.SSLCont
     opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        return opener.open(request, timeout=10)
+        return opener.open(request, timeout=30)
     except urllib.error.HTTPError as error:
         return error
 
@@ -472,7 +492,7 @@ def test_uvicorn_from_the_unit_serves_the_asgi_app(production_site: dict[str, st
         argv, cwd=ROOT, env=production_site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        wait_for_port(port, process)
+        wait_until_healthy(port, process)
         response = get(
             f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST, "X-Forwarded-Proto": "https"}
         )
