@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 import yaml
@@ -775,11 +776,12 @@ def rotation_snippet() -> str:
 
 @pytest.mark.django_db
 def test_documented_key_rotation_re_encrypts_identity_numbers(settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    from mahatat.accounts.models import CitizenProfile
     from tests.factories import CitizenProfileFactory
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.PII_ENCRYPTION_KEYS = [old]
-    profile = CitizenProfileFactory()
+    profile = cast(CitizenProfile, CitizenProfileFactory())
     profile.set_identity_number("9981012345")
     profile.save()
     before = profile.id_number_encrypted
