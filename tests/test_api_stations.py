@@ -231,10 +231,28 @@ def test_a_closed_station_tells_when_it_opens_next(client, station_a):
     assert body["next_opening"] == "2026-11-29T08:00:00+03:00"
 
 
-@pytest.mark.parametrize("code", ["KS-NOPE-1", "KS-AMM-99", "ks-amm-03", "a b", "KS/AMM/03", "x" * 40])
+@pytest.mark.parametrize(
+    "code",
+    ["KS-NOPE-1", "KS-AMM-99", "ks-amm-03", "a b", "KS/AMM/03", "x" * 40, "a%0Ab", "KS-AMM-03%0A", "%00"],
+)
 def test_anyone_gets_a_json_404_for_an_unknown_or_closed_station(client, station_a, closed_station, code):
     response = client.get(f"/api/v1/stations/{code}/")
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/", "/api/v1/nothing/", "/api/v1/stations/x/y/z/../", "/api/v1/a%0Ab/"]
+)
+def test_anyone_gets_a_json_404_for_an_unknown_api_path(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_missing_trailing_slash_is_still_appended(client, db):
+    response = client.get("/api/v1/stations")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/stations/"

@@ -411,7 +411,7 @@ class MeView(UserLanguageMixin, generics.GenericAPIView):
                 settings.LANGUAGE_COOKIE_NAME,
                 data["preferred_language"],
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
                 secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
             )
         return response
@@ -471,5 +471,5 @@ class TokenView(generics.GenericAPIView):
         responses={204: OpenApiResponse(description=gettext_lazy("Revoked.")), **error_responses(401, 403)},
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(user=request.user).delete()  # type: ignore[misc]
         return Response(status=status.HTTP_204_NO_CONTENT)

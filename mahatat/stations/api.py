@@ -30,7 +30,7 @@ from .opening_hours import DaySchedule, WeekRow, weekly_table
 
 # A station code as the model allows it; anything else cannot name a station and is answered 404 without a query.
 CODE_PATTERN = r"^[A-Z0-9-]{1,20}$"
-_CODE = re.compile(CODE_PATTERN)
+_CODE = re.compile(r"[A-Z0-9-]{1,20}")  # used with fullmatch: `$` would let a trailing line break through
 MAX_ID = 2**31 - 1
 PUBLIC_STATUSES = [
     (value, label) for value, label in Station.Status.choices if value != Station.Status.CLOSED
@@ -124,7 +124,7 @@ class WeekdayHoursSerializer(serializers.Serializer):
     periods = serializers.SerializerMethodField(help_text=_("Opening periods; none means closed that day."))
 
     @extend_schema_field(PeriodSerializer(many=True))
-    def get_periods(self, row: WeekRow) -> list[dict[str, Any]]:
+    def get_periods(self, row: WeekRow) -> Any:
         return PeriodSerializer([{"opens": o, "closes": c} for o, c in row.periods], many=True).data
 
 
@@ -137,7 +137,7 @@ class SpecialDaySerializer(serializers.Serializer):
     )
 
     @extend_schema_field(PeriodSerializer(many=True))
-    def get_periods(self, day: DaySchedule) -> list[dict[str, Any]]:
+    def get_periods(self, day: DaySchedule) -> Any:
         return PeriodSerializer([{"opens": o, "closes": c} for o, c in day.periods], many=True).data
 
 
@@ -276,7 +276,7 @@ class StationDetailView(generics.GenericAPIView):
         responses={200: StationDetailSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, code: str) -> Response:
-        if not _CODE.match(code):
+        if not _CODE.fullmatch(code):
             raise NotFound
         station = (
             selectors.stations_with_hours(Station.objects.public())

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 
 urlpatterns = [
     path("stations/", api.StationListView.as_view(), name="api-stations-list"),
-    # <path:> so that any code, even one with a slash, reaches the view and gets a JSON 404.
-    path("stations/<path:code>/", api.StationDetailView.as_view(), name="api-stations-detail"),
+    # Any code at all (slashes, line breaks) reaches the view, which answers a JSON 404 for a code that is not one.
+    re_path(r"^stations/(?P<code>[\s\S]+)/\Z", api.StationDetailView.as_view(), name="api-stations-detail"),
 ]
