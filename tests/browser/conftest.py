@@ -75,6 +75,13 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_map_tiles(settings) -> None:  # type: ignore[no-untyped-def]
+    # The pages must work with no tile server (the offline demo); a tile URL from the environment would also
+    # send requests off the machine.
+    settings.MAP_TILE_URL = ""
+
+
 @pytest.fixture(params=LANGUAGES)
 def language(request: pytest.FixtureRequest) -> str:
     return str(request.param)
