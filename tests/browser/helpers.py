@@ -118,7 +118,8 @@ def assert_no_axe_violations(page: Page) -> None:
             return results.violations
                 .filter(v => impacts.includes(v.impact))
                 .map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                            targets: v.nodes.map(n => n.target.join(" ")).slice(0, 10)}));
+                            targets: v.nodes.slice(0, 10).map(n =>
+                                n.target.join(" ") + " -- " + (n.failureSummary || "").split("\\n").slice(1).join(" ").trim())}));
         }""",
         [AXE_TAGS, list(AXE_FAILING_IMPACTS)],
     )
