@@ -16,15 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from mahatat.stations.models import Station
 from tests.browser.helpers import PageGuard
 from tests.factories import StationFactory, amman, gam, gam_area
 
@@ -44,7 +45,7 @@ CHROMIUM_ARGS = [
 RESULTS_DIR = Path(settings.BASE_DIR) / "test-results"
 LANGUAGES = ["ar", "en"]
 BROWSER_LOCALES = {"ar": "ar-JO", "en": "en-GB"}
-DEFAULT_VIEWPORT = {"width": 1280, "height": 900}
+DEFAULT_VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 
 GUARDS = pytest.StashKey[list[PageGuard]]()
 
@@ -96,7 +97,7 @@ def open_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> 
     contexts: list[BrowserContext] = []
     guards = request.node.stash.setdefault(GUARDS, [])
 
-    def _open(*, language: str | None = None, viewport: dict[str, int] | None = None) -> Page:
+    def _open(*, language: str | None = None, viewport: ViewportSize | None = None) -> Page:
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or DEFAULT_VIEWPORT,
@@ -135,7 +136,7 @@ def guard(page: Page, request: pytest.FixtureRequest) -> PageGuard:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """After a test body that passed, fail it if any of its pages broke a guard rule."""
     result = yield
     problems = [problem for guard in item.stash.get(GUARDS, []) for problem in guard.problems()]
@@ -145,7 +146,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report: pytest.TestReport = yield
     if report.failed and report.when in ("setup", "call"):
         guards = item.stash.get(GUARDS, [])
@@ -166,13 +169,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 # --- Data ----------------------------------------------------------------------------------------------------
 
 
+def make_station(**fields: object) -> Station:
+    return StationFactory(**fields)  # type: ignore[return-value]
+
+
 @pytest.fixture
 def public_stations(transactional_db):  # type: ignore[no-untyped-def]
     """Five stations: four the public sees (three in Amman, one in Irbid) and one closed that it doesn't."""
-    from mahatat.stations.models import Governorate, Municipality, OpeningHours, Station, StationService
+    from mahatat.stations.models import Governorate, Municipality, OpeningHours, StationService
 
     services = {s.code: s for s in StationService.objects.all()}
-    marka = StationFactory(
+    marka = make_station(
         code="KS-AMM-03",
         name_ar="محطة معرفة ماركا",
         name_en="Marka Knowledge Station",
@@ -182,7 +189,7 @@ def public_stations(transactional_db):  # type: ignore[no-untyped-def]
         phone="+96264890123",
     )
     marka.services.set([services["training"], services["coworking"], services["e-services"]])
-    tareq = StationFactory(
+    tareq = make_station(
         code="KS-AMM-10",
         name_ar="محطة معرفة طارق",
         name_en="Tareq Knowledge Station",
@@ -192,7 +199,7 @@ def public_stations(transactional_db):  # type: ignore[no-untyped-def]
     )
     tareq.services.set([services["public-pcs"]])
     # Open every hour of every day, so "open now" holds whenever the test runs.
-    abu_nseir = StationFactory(
+    abu_nseir = make_station(
         code="KS-AMM-20",
         name_ar="محطة معرفة أبو نصير",
         name_en="Abu Nseir Knowledge Station",
@@ -205,7 +212,7 @@ def public_stations(transactional_db):  # type: ignore[no-untyped-def]
         OpeningHours.objects.create(station=abu_nseir, weekday=weekday, opens=dt.time(0), closes=dt.time.max)
     abu_nseir.services.set([services["printing"], services["events"]])
     # No opening hours at all: closed whenever the test runs.
-    irbid = StationFactory(
+    irbid = make_station(
         code="KS-IRB-01",
         name_ar="محطة معرفة إربد",
         name_en="Irbid Knowledge Station",
@@ -216,7 +223,7 @@ def public_stations(transactional_db):  # type: ignore[no-untyped-def]
         longitude=35.85,
         weekday_hours=False,
     )
-    closed = StationFactory(
+    closed = make_station(
         code="KS-AMM-99",
         name_ar="محطة معرفة مغلقة",
         name_en="Closed Knowledge Station",
