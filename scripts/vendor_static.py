@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,7 @@ PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
             "dist/images/marker-icon-2x.png": "images/marker-icon-2x.png",
             "dist/images/marker-shadow.png": "images/marker-shadow.png",
             "dist/images/layers.png": "images/layers.png",
+            "dist/images/layers-2x.png": "images/layers-2x.png",
             "LICENSE": "LICENSE",
         },
     ),
@@ -94,6 +96,18 @@ PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
     ("axe-core", "4.10.3", "axe-core", {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
     ("html5-qrcode", "2.3.8", "html5-qrcode", {"html5-qrcode.min.js": "html5-qrcode.min.js", "LICENSE": "LICENSE"}),
 ]
+
+
+# Source maps are not vendored: the comment that points at one is removed, so that collectstatic's manifest
+# storage does not look for a file that is not there.
+SOURCE_MAP_COMMENT = re.compile(rb"\n?(//# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
+
+
+def copy_without_source_map(src: Path, out: Path) -> None:
+    data = src.read_bytes()
+    if out.suffix in {".js", ".css"}:
+        data = SOURCE_MAP_COMMENT.sub(b"\n", data)
+    out.write_bytes(data)
 
 
 def sha256(path: Path) -> str:
@@ -129,7 +143,7 @@ def refresh() -> None:
                     src = next(package.glob("LICEN[CS]E*"))
                 out = target / dest
                 out.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, out)
+                copy_without_source_map(src, out)
                 entry["files"][dest] = sha256(out)  # type: ignore[index]
             manifest[folder] = entry
             print(f"{name}@{version} -> static/vendor/{folder}")
