@@ -72,6 +72,9 @@ if not PII_ENCRYPTION_KEYS:
         raise ImproperlyConfigured("PII_ENCRYPTION_KEYS must be set in production (see docs/deployment.md).")
     PII_ENCRYPTION_KEYS = [_local_secret("pii_fernet_seed")]
 
+# How many reverse proxies (nginx, a load balancer) stand in front of the app servers and add X-Forwarded-For.
+NUM_PROXIES = int(env("NUM_PROXIES", "1" if PRODUCTION else "0"))
+
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and MAHATAT_ENV != "test")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -239,7 +242,7 @@ MFA_FORMS = {
     "reauthenticate": "mahatat.accounts.forms.MFAReauthenticateForm",
     "activate_totp": "mahatat.accounts.forms.ActivateTOTPForm",
 }
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "mahatat.accounts.mfa_adapter.MFAAdapter"  # TOTP secrets encrypted with the PII keys
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mahatat"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -254,6 +257,11 @@ AXES_ONLY_ADMIN_SITE = False
 AXES_USERNAME_CALLABLE = "mahatat.accounts.lockout.login_identifier"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Behind nginx the client's address is the last hop the proxies add to X-Forwarded-For; every rate limit,
+# lockout and personal-data access log uses the same count of trusted proxies (mahatat.core.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
 
 # --- Internationalisation ------------------------------------------------------------------------------------
 
@@ -347,7 +355,7 @@ REST_FRAMEWORK = {
         "auth_token_login": env("API_TOKEN_LOGIN_RATE", "5/min"),  # per login, from any address
     },
     # Proxies in front of the app whose X-Forwarded-For is trusted for throttling (nginx in production).
-    "NUM_PROXIES": int(env("NUM_PROXIES", "1" if PRODUCTION else "0")),
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mahatat API",

@@ -20,6 +20,8 @@ from .factories import DEFAULT_PASSWORD, CitizenProfileFactory, StationFactory, 
 
 @pytest.fixture(autouse=True)
 def _isolated_outbox(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Argon2 is the production hasher (tests/test_client_ip_and_secrets.py checks it); tests hash fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "mahatat.core.sms.MemorySMSBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
