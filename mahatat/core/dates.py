@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -43,5 +44,5 @@ def hijri(value: dt.date | dt.datetime) -> str:
         h = Gregorian(value.year, value.month, value.day).to_hijri()
     except (OverflowError, ValueError):
         return ""
-    language = "en" if english() else "ar"
+    language: Literal["en", "ar"] = "en" if english() else "ar"
     return f"{h.day} {h.month_name(language)} {h.year} {h.notation(language)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -75,7 +75,7 @@ class StationForm(forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         # A new upload has been opened by Pillow (ImageField) and carries its format; a kept photo does not.
         image = getattr(photo, "image", None)
-        if image is None:
+        if photo is None or image is None:
             return photo
         if photo.size > PHOTO_MAX_BYTES:
             raise ValidationError(
@@ -92,7 +92,8 @@ class StationForm(forms.ModelForm):
         return photo
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError(
                 _("Enter both the latitude and the longitude, or neither."), code="half_location"
@@ -126,16 +127,17 @@ class StationAdminForm(StationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.select_related(
-            "governorate"
-        )
-        self.fields["area"].queryset = self.fields["area"].queryset.select_related("municipality")
+        municipality = cast(forms.ModelChoiceField, self.fields["municipality"])
+        municipality.queryset = municipality.queryset.select_related("governorate")  # type: ignore[union-attr]
+        area = cast(forms.ModelChoiceField, self.fields["area"])
+        area.queryset = area.queryset.select_related("municipality")  # type: ignore[union-attr]
         if self.instance.pk:
             # The code is in every link to the station; it is set once.
             self.fields["code"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         governorate, municipality, area = data.get("governorate"), data.get("municipality"), data.get("area")
         if governorate and municipality and municipality.governorate_id != governorate.pk:
             self.add_error("municipality", _("This municipality is not in the chosen governorate."))
@@ -144,8 +146,36 @@ class StationAdminForm(StationForm):
         return data
 
 
-class OpeningPeriodForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a back-office formset: blank means "no row", whether it was shown filled or empty.
+
+    A row counts as filled when any of its `content_fields` has a value; a filled row is validated in full,
+    a blank one is left out (so clearing a row removes it, as does its Remove box).
+    """
+
+    content_fields: tuple[str, ...] = ()
+
+    def has_changed(self) -> bool:
+        return any(str(self[name].data or "").strip() for name in self.content_fields)
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        kwargs.setdefault("empty_permitted", True)
+        return super()._construct_form(i, **kwargs)  # type: ignore[misc]
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [
+            f
+            for f in self.forms
+            if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))  # type: ignore[attr-defined]
+        ]
+
+
+class OpeningPeriodForm(RowForm):
     """One period a station is open on a weekday."""
+
+    content_fields = ("weekday", "opens", "closes")
 
     weekday = forms.TypedChoiceField(
         label=_("Day"),
@@ -156,14 +186,15 @@ class OpeningPeriodForm(forms.Form):
     closes = forms.TimeField(label=_("Closes"), widget=TIME)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens"), data.get("closes")
         if opens and closes and closes <= opens:
             self.add_error("closes", _("The closing time must be after the opening time."))
         return data
 
 
-class BaseOpeningHoursFormSet(forms.BaseFormSet):
+class BaseOpeningHoursFormSet(BaseRowFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -180,8 +211,7 @@ class BaseOpeningHoursFormSet(forms.BaseFormSet):
         """The periods kept (not removed, not left blank), Sunday first."""
         kept = [
             Period(f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"])
-            for f in self.forms
-            if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))
+            for f in self.kept_forms()
         ]
         return sorted(kept, key=lambda p: (WEEK_ORDER.index(p.weekday), p.opens))
 
@@ -204,8 +234,10 @@ def hours_initial(station: Station | None) -> list[dict[str, Any]]:
     return [{"weekday": h.weekday, "opens": h.opens, "closes": h.closes} for h in rows]
 
 
-class HoursExceptionForm(forms.Form):
+class HoursExceptionForm(RowForm):
     """A date on which the station is closed or keeps other hours."""
+
+    content_fields = ("date", "closed", "opens", "closes", "reason_ar", "reason_en")
 
     date = forms.DateField(label=_("Date"), widget=DATE)
     closed = forms.BooleanField(label=_("Closed all day"), required=False)
@@ -231,7 +263,8 @@ class HoursExceptionForm(forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("closed"):
             data["opens"] = data["closes"] = None
             return data
@@ -246,7 +279,7 @@ class HoursExceptionForm(forms.Form):
         return data
 
 
-class BaseHoursExceptionFormSet(forms.BaseFormSet):
+class BaseHoursExceptionFormSet(BaseRowFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -270,8 +303,7 @@ class BaseHoursExceptionFormSet(forms.BaseFormSet):
                 reason_ar=f.cleaned_data.get("reason_ar", ""),
                 reason_en=f.cleaned_data.get("reason_en", ""),
             )
-            for f in self.forms
-            if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))
+            for f in self.kept_forms()
         ]
         return sorted(kept, key=lambda e: e.date)
 
@@ -317,10 +349,13 @@ class PublicHolidayForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["governorate"].empty_label = _("All governorates (national holiday)")
+        cast(forms.ModelChoiceField, self.fields["governorate"]).empty_label = _(
+            "All governorates (national holiday)"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day, governorate = data.get("date"), data.get("governorate")
         if day:
             clash = PublicHoliday.objects.filter(date=day, governorate=governorate).exclude(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from mahatat.core.dates import english, local_now, local_today, to_amman
 
-from .models import Area, Governorate, HoursException, PublicHoliday, Station
+from .models import Area, Governorate, HoursException, PublicHoliday, Station, StationQuerySet
 from .opening_hours import DaySchedule, OpenStatus, open_status, special_days
 from .services import HOURS_EXCEPTIONS, OPENING_HOURS, changed_names
 
@@ -23,11 +23,11 @@ LOOKAHEAD_DAYS = 15
 
 def stations_with_hours(
     queryset: QuerySet[Station] | None = None, *, today: dt.date | None = None
-) -> QuerySet[Station]:
+) -> StationQuerySet:
     """Stations with their geography, hours, services and the next two weeks' exceptions loaded."""
     today = today or local_today()
-    queryset = queryset if queryset is not None else Station.objects.all()
-    return queryset.with_geography().prefetch_related(
+    stations = cast(StationQuerySet, queryset if queryset is not None else Station.objects.all())
+    return stations.with_geography().prefetch_related(
         "opening_hours",
         "services",
         Prefetch(
@@ -113,6 +113,11 @@ def directory(filters: DirectoryFilters) -> QuerySet[Station]:
     return stations.order_by(*_name_order())
 
 
+def _marker(code: str, name: str, lat: Any, lng: Any, url: str | None) -> dict[str, Any]:
+    marker = {"code": code, "name": name, "lat": float(lat), "lng": float(lng)}
+    return {**marker, "url": url} if url else marker
+
+
 def directory_markers(stations: QuerySet[Station]) -> list[dict[str, Any]]:
     """Map pins for every station that matches (not only the current page), in one query."""
     en = english()
@@ -120,15 +125,16 @@ def directory_markers(stations: QuerySet[Station]) -> list[dict[str, Any]]:
         "code", "name_ar", "name_en", "latitude", "longitude"
     )
     return [
-        {
-            "code": code,
-            "name": (name_en if en else "") or name_ar,
-            "lat": float(lat),
-            "lng": float(lng),
-            "url": Station(code=code).get_absolute_url(),
-        }
+        _marker(code, (name_en if en else "") or name_ar, lat, lng, Station(code=code).get_absolute_url())
         for code, name_ar, name_en, lat, lng in rows
     ]
+
+
+def station_markers(station: Station) -> list[dict[str, Any]]:
+    """The pin of one station (none without a location), for its own page."""
+    if station.latitude is None or station.longitude is None:
+        return []
+    return [_marker(station.code, station.name, station.latitude, station.longitude, None)]
 
 
 def filter_choices(governorate: str = "") -> dict[str, Any]:
@@ -187,9 +193,10 @@ def _change_label(name: str) -> str:
     if name == HOURS_EXCEPTIONS:
         return str(_("hours exceptions"))
     try:
-        return str(Station._meta.get_field(name).verbose_name)
+        field = Station._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def station_history(station: Station, limit: int = 10) -> list[HistoryEntry]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from .forms import (
     exceptions_initial,
     hours_initial,
 )
-from .models import PublicHoliday, Station
+from .models import PublicHoliday, Station, StationQuerySet
 from .opening_hours import weekly_table
 
 PAGE_SIZE = 12
@@ -45,12 +45,21 @@ def _partial_request(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
+def _clean_url(path: str, filters: selectors.DirectoryFilters, page: int) -> str:
+    query = QueryDict(mutable=True)
+    for key in ("q", "governorate", "area"):
+        if value := getattr(filters, key):
+            query[key] = value
+    if page > 1:
+        query["page"] = str(page)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     filters = selectors.DirectoryFilters.from_query(request.GET)
     choices = selectors.filter_choices(filters.governorate)
-    dropped_area = bool(filters.area) and int(filters.area) not in {a.pk for a in choices["areas"]}
-    if dropped_area:
+    if filters.area and int(filters.area) not in {a.pk for a in choices["areas"]}:
         filters.area = ""  # the area follows the governorate: one outside it is let go
     now = local_now()
     stations = selectors.directory(filters)
@@ -71,11 +80,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     template = "stations/directory.html#results" if context["partial"] else "stations/directory.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
-    if context["partial"] and dropped_area:
-        query = request.GET.copy()
-        query.pop("area", None)
-        query.pop("page", None)
-        push_url(response, f"{request.path}?{query.urlencode()}" if query else request.path)
+    if context["partial"]:
+        # The address bar gets a clean URL: no empty filters, no area that was let go, no "page=1".
+        push_url(response, _clean_url(request.path, filters, page.number))
     return response
 
 
@@ -98,19 +105,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "week": weekly_table(station.opening_hours.all(), today=now.date()),
             "special_days": selectors.upcoming_special_days(station, holidays, now.date()),
             "partners": list(station.partners.all()),
-            "markers_json": json.dumps(
-                [
-                    {
-                        "code": station.code,
-                        "name": station.name,
-                        "lat": float(station.latitude),
-                        "lng": float(station.longitude),
-                    }
-                ]
-                if station.has_location
-                else [],
-                ensure_ascii=False,
-            ),
+            "markers_json": json.dumps(selectors.station_markers(station), ensure_ascii=False),
             "now": now,
         },
     )
@@ -126,7 +121,9 @@ def backoffice(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = (request.GET.get("q") or "").strip()[:100]
     status = request.GET.get("status") or ""
-    stations = stations_in_scope(request.user).with_geography().search(q)  # type: ignore[arg-type]
+    # stations_in_scope filters Station.objects, so what it gives is a StationQuerySet.
+    in_scope = cast(StationQuerySet, stations_in_scope(request.user))  # type: ignore[arg-type]
+    stations = in_scope.with_geography().search(q)
     if status in Station.Status.values:
         stations = stations.filter(status=status)
     page = Paginator(stations.order_by("code"), BACKOFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
