@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from mahatat.stations.models import Station
@@ -48,6 +48,10 @@ BROWSER_LOCALES = {"ar": "ar-JO", "en": "en-GB"}
 DEFAULT_VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 
 GUARDS = pytest.StashKey[list[PageGuard]]()
+
+# Generous waits: CI machines are small and busy. A wait only lasts this long when something is wrong.
+ACTION_TIMEOUT_MS = 15_000
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -104,7 +108,7 @@ def open_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> 
             locale=BROWSER_LOCALES.get(language or "ar", "ar-JO"),
             timezone_id="Asia/Amman",
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         if language:
             context.add_cookies(
