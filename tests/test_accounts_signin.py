@@ -10,6 +10,13 @@ from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Personas are made with a quick hasher; test_accounts_signup proves the Argon2 default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 LOGIN = reverse("account_login")
 
 
@@ -62,7 +69,7 @@ def test_citizen_cannot_sign_in_with_a_wrong_password(client, citizen, login: st
     assert signed_in_user_id(client) is None
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert 'value="%s"' % login in html  # what they typed stays in the field
+    assert f'value="{login}"' in html  # what they typed stays in the field
 
 
 def test_visitor_cannot_sign_in_with_a_mobile_number_nobody_has(client, citizen) -> None:

@@ -13,6 +13,7 @@ from mahatat.accounts.models import CitizenProfile, Consent, User
 
 pytestmark = pytest.mark.django_db
 
+
 SIGNUP = reverse("account_signup")
 PASSWORD = "Zaatar-and-olive-7"
 
@@ -39,7 +40,12 @@ def form_data(**changes: str) -> dict[str, str]:
 
 
 def snapshot() -> tuple[int, int, int, int]:
-    return (User.objects.count(), CitizenProfile.objects.count(), Consent.objects.count(), EmailAddress.objects.count())
+    return (
+        User.objects.count(),
+        CitizenProfile.objects.count(),
+        Consent.objects.count(),
+        EmailAddress.objects.count(),
+    )
 
 
 def test_visitor_can_sign_up_with_a_mobile_number_only(client) -> None:
@@ -184,4 +190,6 @@ def test_sign_up_page_labels_fields_and_marks_inputs_for_their_content(client) -
     assert 'type="tel"' in html and 'autocomplete="tel"' in html
     assert 'autocomplete="new-password"' in html
     assert html.index('id="id_name_ar"') < html.index('id="id_phone"') < html.index('id="id_email"')
-    assert html.index("<details") < html.index('id="id_accept_terms"')  # the notice is read before it is accepted
+    assert html.index("<details") < html.index(
+        'id="id_accept_terms"'
+    )  # the notice is read before it is accepted

@@ -15,6 +15,14 @@ from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        return [
+            "mahatat.accounts.stages.PhoneVerificationStage"
+            if stage.endswith(".PhoneVerificationStage")
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def phone_form_field(self, **kwargs: Any) -> JordanMobileField:
         kwargs.pop("validators", None)
         return JordanMobileField(**kwargs)

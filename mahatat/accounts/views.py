@@ -79,11 +79,14 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def citizen_search(request: HttpRequest) -> HttpResponse:
+    """The search form posts, so that national and mobile numbers never appear in URLs, logs or history."""
     if not request.user.has_perm("accounts.reveal_identity_number"):
         raise PermissionDenied
-    query = (request.GET.get("q") or "").strip()[:100]
-    page = Paginator(selectors.find_citizens(query), 25).get_page(request.GET.get("page"))
+    params = request.POST if request.method == "POST" else request.GET
+    query = (params.get("q") or "").strip()[:100]
+    page = Paginator(selectors.find_citizens(query), 25).get_page(params.get("page"))
     return render(request, "accounts/citizen_search.html", {"query": query, "page": page})
 
 
