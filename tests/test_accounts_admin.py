@@ -23,12 +23,6 @@ LOGIN = reverse("account_login")
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Personas are made with a quick hasher; test_accounts_signup proves the Argon2 default."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield

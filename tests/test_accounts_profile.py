@@ -20,12 +20,6 @@ from tests.factories import CitizenProfileFactory, UserFactory, amman, gam_area
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Personas are made with a quick hasher; test_accounts_signup proves the Argon2 default."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PROFILE = reverse("accounts:profile")
 
 
@@ -316,3 +310,13 @@ def test_profile_page_makes_the_same_number_of_queries_whatever_the_number_of_ac
 
     with django_assert_num_queries(9):
         assert client.get(PROFILE).status_code == 200
+
+
+def test_a_withdrawn_disability_answer_leaves_no_copy_in_the_history(client_as, citizen) -> None:
+    client = client_as(citizen)
+    client.post(PROFILE, form_data(disability_consent="on", disability=DisabilityStatus.DISABILITY))
+    client.post(PROFILE, form_data())  # consent withdrawn
+
+    profile = CitizenProfile.objects.get(user=citizen)
+    assert profile.history.count() >= 2
+    assert "disability" not in {f.name for f in profile.history.model._meta.fields}

@@ -26,12 +26,6 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Personas are made with a quick hasher; test_accounts_signup proves the Argon2 default."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LOGIN = reverse("account_login")
 ACTIVATE = reverse("mfa_activate_totp")
 AUTHENTICATE = reverse("mfa_authenticate")

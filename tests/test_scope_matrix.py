@@ -21,12 +21,6 @@ from tests.factories import StationFactory, UserFactory, amman
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Personas are made with a quick hasher; test_accounts_signup proves the Argon2 default."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PERSONAS = [
     "gam_admin",
     "nitc_coordinator",

@@ -264,7 +264,10 @@ class CitizenProfile(TimeStampedModel):
     )
     search_index = models.TextField(editable=False, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash", "search_index"])
+    # Disability is health data, kept only while its consent stands: no copy of it stays in the history.
+    history = HistoricalRecords(
+        excluded_fields=["id_number_encrypted", "id_number_hash", "search_index", "disability"]
+    )
     objects = CitizenProfileQuerySet.as_manager()
 
     class Meta:

@@ -88,9 +88,12 @@ def widget_attrs(bound_field: BoundField) -> dict[str, Any]:
         attrs.setdefault("inputmode", "numeric")
         attrs.setdefault("autocomplete", existing.get("autocomplete", "one-time-code"))
         attrs.setdefault("spellcheck", "false")
-    # A placeholder that repeats the visible label only adds noise for screen readers.
+    # A placeholder that repeats the visible label only adds noise for screen readers, and a right-to-left
+    # placeholder in a left-to-right field reads badly: labels and help texts say it all.
     placeholder = existing.get("placeholder")
-    if placeholder is not None and str(placeholder).strip() == str(bound_field.label).strip():
+    if placeholder is not None and (
+        str(placeholder).strip() == str(bound_field.label).strip() or attrs.get("dir") == "ltr"
+    ):
         attrs["placeholder"] = False
     return attrs
 
