@@ -222,6 +222,8 @@ ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_PHONE_VERIFICATION_ENABLED = env_bool("ACCOUNT_PHONE_VERIFICATION_ENABLED", default=False)
+# SMS codes are six digits: typed on a phone's number pad (the code fields ask for numbers).
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_UNIQUE_EMAIL = True
 # Sign-up says plainly when an e-mail or mobile number is already registered (the issue asks for a clear message
 # next to the field); the sign-up and login rate limits below bound how fast anyone can probe.
