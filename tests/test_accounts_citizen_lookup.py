@@ -126,7 +126,7 @@ def test_citizen_page_shows_the_number_masked_and_a_form_to_reveal_it(
     assert f'hx-post="{detail_url(citizen)}"' in html
     assert 'hx-target="#identity"' in html
     assert 'for="id_reason"' in html
-    assert "079 123 4567" in html
+    assert "079\u00a0123\u00a04567" in html  # no-break spaces: the number never splits
 
 
 def test_station_staff_can_reveal_a_number_with_a_reason_and_the_reveal_is_logged(

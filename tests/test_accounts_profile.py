@@ -87,7 +87,7 @@ def test_citizen_can_see_their_profile_with_the_identity_number_masked(client_as
     assert "******2345" in html
     assert "9981012345" not in html
     assert 'value="سارة أحمد الخطيب"' in html
-    assert "079 123 4567" in html and "sara@example.jo" in html
+    assert "079\u00a0123\u00a04567" in html and "sara@example.jo" in html
     for field in (
         "name_ar",
         "name_en",
@@ -269,6 +269,8 @@ def test_citizen_changes_their_mobile_only_after_confirming_the_sms_code(client_
 
     assert response.status_code == 302
     assert User.objects.get(pk=citizen.pk).phone == "+962791234567"  # unchanged until the code is entered
+    page = client.get(response["Location"]).content.decode()
+    assert '<bdi dir="ltr">077\u00a0555\u00a00404</bdi>' in page  # read left to right inside Arabic text
     (message,) = MemorySMSBackend.outbox
     assert message.to == "+962775550404"
     code = message.body.rsplit(" ", 1)[1]

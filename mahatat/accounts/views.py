@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import CitizenProfileForm, RevealForm
-from .identity import format_jordan_mobile
 from .models import CitizenProfile, Language
 
 
@@ -46,7 +45,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         "profile": existing,
         "accesses": selectors.accesses_to_data_of(user)[:50],  # type: ignore[arg-type]
         "consents": selectors.consents_of(user),  # type: ignore[arg-type]
-        "phone_display": format_jordan_mobile(user.phone),  # type: ignore[union-attr]
     }
     return render(request, "accounts/profile.html", context)
 

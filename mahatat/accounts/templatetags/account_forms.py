@@ -159,5 +159,5 @@ def inline_svg(svg: str, label: str = "") -> SafeString:
 
 @register.filter
 def mobile(value: str | None) -> str:
-    """+962791234567 → 079 123 4567."""
-    return format_jordan_mobile(value)
+    """+962791234567 → 079 123 4567, with no-break spaces so the number never splits across lines."""
+    return format_jordan_mobile(value).replace(" ", "\u00a0")
