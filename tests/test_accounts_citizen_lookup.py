@@ -48,6 +48,7 @@ def others(db):  # type: ignore[no-untyped-def]
         "079 123 4567",  # mobile
         "+962791234567",
         "٠٧٩١٢٣٤٥٦٧",
+        "791234567",
     ],
 )
 def test_station_manager_can_find_a_citizen_by_name_number_or_mobile(
@@ -68,6 +69,17 @@ def test_citizen_search_form_posts_so_numbers_stay_out_of_urls(client_as, statio
     html = client_as(station_manager).get(SEARCH).content.decode()
     form = html[html.index('role="search"') - 200 : html.index('role="search"')]
     assert 'method="post"' in form
+
+
+def test_station_manager_can_find_a_citizen_by_passport_number(client_as, station_manager, others) -> None:
+    profile = CitizenProfile.objects.get(user__email="omar@example.jo")
+    profile.id_type = "passport"
+    profile.set_identity_number("N1234567")
+    profile.save()
+
+    response = client_as(station_manager).post(SEARCH, {"q": "n 1234567"})
+
+    assert [p.pk for p in response.context["page"].object_list] == [profile.pk]
 
 
 def test_station_manager_finds_nobody_with_part_of_a_national_number(

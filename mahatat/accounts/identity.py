@@ -52,6 +52,11 @@ def normalize_jordan_mobile(value: str | None) -> str:
     return digits
 
 
+def is_jordan_mobile(value: str | None) -> bool:
+    """Whether a value is a Jordanian mobile number in E.164 (+9627[789]XXXXXXX)."""
+    return bool(value and _MOBILE.match(value))
+
+
 def validate_jordan_mobile(value: str) -> None:
     if value and not _MOBILE.match(value):
         raise ValidationError(

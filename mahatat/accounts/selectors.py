@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
 
 from mahatat.core.arabic_text import fold
 
-from .identity import normalize_jordan_mobile
+from .identity import is_jordan_mobile, normalize_jordan_mobile
 from .models import CitizenProfile, Consent, PersonalDataAccess, User
 
 
@@ -30,16 +31,21 @@ def profile_initial(user: User, profile: CitizenProfile | None) -> dict[str, Any
 
 
 def find_citizens(query: str) -> QuerySet[CitizenProfile]:
-    """Citizens by exact identity number, by mobile number, or by name in Arabic or Latin letters."""
+    """Citizens by mobile number, by exact identity document number, or by name in Arabic or Latin letters.
+
+    Numbers may be typed with Arabic-Indic digits and spaces. A mobile number is recognised first (07X..., 7X...,
+    +962...); anything else made of letters and digits with at least one digit is looked up as a document number
+    through its keyed hash, so only a whole number finds someone.
+    """
     qs = CitizenProfile.objects.select_related("user", "governorate", "area").order_by("name_ar", "id")
     if not query:
         return qs.none()
-    compact = "".join(fold(query).split())
-    if compact.isdigit() and len(compact) >= 8 and not compact.startswith("07"):
-        return qs.with_identity_number(compact)
     phone = normalize_jordan_mobile(query)
-    if phone.startswith("+9627") and len(phone) == 13:
+    if is_jordan_mobile(phone):
         return qs.filter(user__phone=phone)
+    compact = "".join(fold(query).split()).upper()
+    if re.fullmatch(r"[A-Z0-9]{5,20}", compact) and any(c.isdigit() for c in compact):
+        return qs.with_identity_number(compact)
     return qs.search(query)
 
 
