@@ -50,7 +50,7 @@ def totp_now(secret: str) -> str:
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
-def sign_in(client, email: str) -> object:  # type: ignore[no-untyped-def]
+def sign_in(client, email: str):  # type: ignore[no-untyped-def]
     return client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD})
 
 

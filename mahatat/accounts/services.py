@@ -144,6 +144,7 @@ def assign_role(
     """Give a user a staff role over one scope (the most specific target given), idempotently."""
     if role in (Role.CITIZEN, Role.BUSINESS_OWNER):
         raise ValidationError({"role": _("This role is not a staff role.")})
+    target: dict[str, Station | Area | Governorate]
     if station is not None:
         scope, target = ScopeKind.STATION, {"station": station}
     elif area is not None:

@@ -17,20 +17,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import CitizenProfileForm, RevealForm
-from .models import CitizenProfile, Language
+from .models import CitizenProfile, Language, User
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: User = request.user  # type: ignore[assignment]  # login_required
     existing = CitizenProfile.objects.filter(user=user).select_related("governorate", "area").first()
-    initial = selectors.profile_initial(user, existing)  # type: ignore[arg-type]
+    initial = selectors.profile_initial(user, existing)
     form = CitizenProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["preferred_language"]
         try:
-            services.update_own_profile(user=user, details=form.details(), preferred_language=language)  # type: ignore[arg-type]
+            services.update_own_profile(user=user, details=form.details(), preferred_language=language)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -43,8 +43,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "profile": existing,
-        "accesses": selectors.accesses_to_data_of(user)[:50],  # type: ignore[arg-type]
-        "consents": selectors.consents_of(user),  # type: ignore[arg-type]
+        "accesses": selectors.accesses_to_data_of(user)[:50],
+        "consents": selectors.consents_of(user),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -54,7 +54,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
     )
 
