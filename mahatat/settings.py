@@ -263,7 +263,9 @@ AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # lockout and personal-data access log uses the same count of trusted proxies (mahatat.core.client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+)
 
 # --- Internationalisation ------------------------------------------------------------------------------------
 

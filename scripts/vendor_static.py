@@ -94,7 +94,12 @@ PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
         },
     ),
     ("axe-core", "4.10.3", "axe-core", {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
-    ("html5-qrcode", "2.3.8", "html5-qrcode", {"html5-qrcode.min.js": "html5-qrcode.min.js", "LICENSE": "LICENSE"}),
+    (
+        "html5-qrcode",
+        "2.3.8",
+        "html5-qrcode",
+        {"html5-qrcode.min.js": "html5-qrcode.min.js", "LICENSE": "LICENSE"},
+    ),
 ]
 
 
@@ -164,7 +169,9 @@ def check() -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="verify files against MANIFEST.json")
     args = parser.parse_args()
     if args.check:

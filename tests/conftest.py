@@ -37,12 +37,16 @@ def password() -> str:
 
 @pytest.fixture
 def station_a(db):  # type: ignore[no-untyped-def]
-    return StationFactory(code="KS-AMM-03", name_ar="محطة معرفة ماركا", name_en="Marka Knowledge Station", area=gam_area(3))
+    return StationFactory(
+        code="KS-AMM-03", name_ar="محطة معرفة ماركا", name_en="Marka Knowledge Station", area=gam_area(3)
+    )
 
 
 @pytest.fixture
 def station_b(db):  # type: ignore[no-untyped-def]
-    return StationFactory(code="KS-AMM-10", name_ar="محطة معرفة طارق", name_en="Tareq Knowledge Station", area=gam_area(10))
+    return StationFactory(
+        code="KS-AMM-10", name_ar="محطة معرفة طارق", name_en="Tareq Knowledge Station", area=gam_area(10)
+    )
 
 
 def _staff(email: str, role: str, **scope: object) -> User:

@@ -11,10 +11,12 @@ from mahatat.core.notifications import notify
 from mahatat.core.sms import MemorySMSBackend
 
 
-@pytest.mark.django_db(transaction=True)
-def test_notifications_are_sent_once_the_transaction_commits():
-    with transaction.atomic():
-        notify(email="sara@example.jo", phone="+962791234567", subject="Seat offered", body="A seat is yours.")
+@pytest.mark.django_db
+def test_notifications_are_sent_once_the_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify(
+            email="sara@example.jo", phone="+962791234567", subject="Seat offered", body="A seat is yours."
+        )
         assert mail.outbox == []
         assert MemorySMSBackend.outbox == []
     assert [m.to for m in mail.outbox] == [["sara@example.jo"]]
@@ -22,11 +24,16 @@ def test_notifications_are_sent_once_the_transaction_commits():
     assert [(m.to, m.body) for m in MemorySMSBackend.outbox] == [("+962791234567", "A seat is yours.")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_nothing_is_sent_when_the_transaction_rolls_back():
-    with pytest.raises(RuntimeError), transaction.atomic():
+@pytest.mark.django_db
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         notify(email="sara@example.jo", phone="+962791234567", subject="x", body="y")
         raise RuntimeError("the write failed")
+    assert callbacks == []
     assert mail.outbox == []
     assert MemorySMSBackend.outbox == []
 
@@ -75,7 +82,9 @@ def test_http_sms_backend_posts_json_to_the_gateway(settings):
     sms.send_sms("+962771234567", "مرحبا")
     thread.join(timeout=5)
     server.server_close()
-    assert received == [{"auth": "Bearer gateway-token", "to": "+962771234567", "from": "Mahatat", "text": "مرحبا"}]
+    assert received == [
+        {"auth": "Bearer gateway-token", "to": "+962771234567", "from": "Mahatat", "text": "مرحبا"}
+    ]
 
 
 def test_periodic_jobs_are_declared_for_beat(settings):

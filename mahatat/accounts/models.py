@@ -160,14 +160,20 @@ class StaffAssignmentQuerySet(models.QuerySet["StaffAssignment"]):
 class StaffAssignment(TimeStampedModel):
     """A staff role held over a scope: one station, an area, a governorate or the whole network."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
-    role = models.CharField(_("role"), max_length=30, choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES])
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user")
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+    )
     scope = models.CharField(_("scope"), max_length=12, choices=ScopeKind.choices)
     station = models.ForeignKey(
         Station, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_assignments"
     )
     area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    governorate = models.ForeignKey(Governorate, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    governorate = models.ForeignKey(
+        Governorate, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     title_ar = models.CharField(_("job title (Arabic)"), max_length=120, blank=True)
     title_en = models.CharField(_("job title (English)"), max_length=120, blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
@@ -187,7 +193,12 @@ class StaffAssignment(TimeStampedModel):
                 condition=(
                     Q(scope="station", station__isnull=False, area__isnull=True, governorate__isnull=True)
                     | Q(scope="area", station__isnull=True, area__isnull=False, governorate__isnull=True)
-                    | Q(scope="governorate", station__isnull=True, area__isnull=True, governorate__isnull=False)
+                    | Q(
+                        scope="governorate",
+                        station__isnull=True,
+                        area__isnull=True,
+                        governorate__isnull=False,
+                    )
                     | Q(scope="network", station__isnull=True, area__isnull=True, governorate__isnull=True)
                 ),
             ),
@@ -259,7 +270,12 @@ class CitizenProfile(TimeStampedModel):
         _("disability"), max_length=12, choices=DisabilityStatus.choices, default=DisabilityStatus.NOT_ASKED
     )
     governorate = models.ForeignKey(
-        Governorate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("governorate")
+        Governorate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("governorate"),
     )
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("area")

@@ -24,13 +24,13 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "ar")[:2]
         return self.name_en if lang == "en" and self.name_en else self.name_ar
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def localized(obj: object, field: str) -> str:

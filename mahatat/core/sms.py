@@ -75,7 +75,10 @@ class HTTPSMSBackend(BaseSMSBackend):
         request = urllib.request.Request(
             settings.SMS_HTTP_URL,
             data=json.dumps({"to": message.to, "from": message.sender, "text": message.body}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
+            },
             method="POST",
         )
         try:

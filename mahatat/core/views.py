@@ -39,4 +39,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if redis_status is not None:
         checks["redis"] = redis_status
     healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
