@@ -162,3 +162,15 @@ def test_a_station_not_yet_open_shows_its_status_instead(client, db):
     StationFactory(code="KS-PLN-01", status=Station.Status.REHABILITATION)
     html = client.get("/stations/", HTTP_COOKIE="mahatat_language=en").content.decode()
     assert "Under rehabilitation" in html
+
+
+def test_visitor_sees_stations_open_to_the_public_before_planned_ones(client, db):
+    from mahatat.stations.models import Station
+
+    from .factories import StationFactory
+
+    StationFactory(code="KS-T-PLN", name_ar="أ محطة مخططة", name_en="A planned station", status=Station.Status.PLANNED)
+    StationFactory(code="KS-T-ACT", name_ar="ي محطة عاملة", name_en="Z active station")
+    response = client.get("/stations/")
+    codes = [station.code for station, _status in response.context["rows"]]
+    assert codes.index("KS-T-ACT") < codes.index("KS-T-PLN")

@@ -160,7 +160,11 @@ def assign_role(
         **target,
         defaults={"created_by": granted_by, "title_ar": title_ar, "title_en": title_en},
     )
-    if not created and (title_ar or title_en):
+    if (
+        not created
+        and (title_ar or title_en)
+        and (assignment.title_ar, assignment.title_en) != (title_ar, title_en)
+    ):
         assignment.title_ar, assignment.title_en = title_ar, title_en
         assignment.save(update_fields=["title_ar", "title_en", "updated_at"])
     return assignment

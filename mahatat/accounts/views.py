@@ -15,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mahatat.core.client_ip import client_ip
+
 from . import selectors, services
 from .forms import CitizenProfileForm, RevealForm
 from .models import CitizenProfile, Language, User
@@ -101,7 +103,7 @@ def citizen_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             profile=profile,
             reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     template = "accounts/citizen_detail.html#identity" if request.htmx else "accounts/citizen_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"profile": profile, "form": form, "revealed": revealed})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -102,7 +102,8 @@ def _name_order() -> list[str]:
 
 
 def directory(filters: DirectoryFilters) -> QuerySet[Station]:
-    """The public stations matching the filters, by name in the active language."""
+    """The public stations matching the filters: those open to the public first, then by name in the active
+    language (a planned station is listed, but after the ones a citizen can visit today)."""
     stations = Station.objects.public().in_governorate(filters.governorate).search(filters.q)
     if filters.area:
         # An area outside the chosen governorate would find nothing: the area follows the governorate.
@@ -110,7 +111,8 @@ def directory(filters: DirectoryFilters) -> QuerySet[Station]:
         if filters.governorate:
             areas = areas.filter(municipality__governorate_id=filters.governorate)
         stations = stations.filter(area__in=areas)
-    return stations.order_by(*_name_order())
+    visitable_first = Case(When(status=Station.Status.ACTIVE, then=Value(0)), default=Value(1))
+    return stations.order_by(visitable_first, *_name_order())
 
 
 def _marker(code: str, name: str, lat: Any, lng: Any, url: str | None) -> dict[str, Any]:
