@@ -97,8 +97,13 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_any_page(client, new_man
     assert response["Location"] == ACTIVATE
 
 
-def test_staff_without_totp_gets_403_from_the_api(client, new_manager) -> None:
+def test_staff_without_totp_gets_403_from_the_api_in_their_language(client, new_manager) -> None:
     sign_in(client, new_manager.email)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert "التحقق بخطوتين" in response.json()["detail"]  # Arabic, the default language
+
+    client.cookies["mahatat_language"] = "en"
     response = client.get("/api/v1/me/")
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]

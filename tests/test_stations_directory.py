@@ -169,7 +169,9 @@ def test_visitor_sees_stations_open_to_the_public_before_planned_ones(client, db
 
     from .factories import StationFactory
 
-    StationFactory(code="KS-T-PLN", name_ar="أ محطة مخططة", name_en="A planned station", status=Station.Status.PLANNED)
+    StationFactory(
+        code="KS-T-PLN", name_ar="أ محطة مخططة", name_en="A planned station", status=Station.Status.PLANNED
+    )
     StationFactory(code="KS-T-ACT", name_ar="ي محطة عاملة", name_en="Z active station")
     response = client.get("/stations/")
     codes = [station.code for station, _status in response.context["rows"]]
