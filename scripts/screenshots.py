@@ -53,7 +53,7 @@ def manage(*args: str) -> str:
     ).stdout
 
 
-def sign_in_manager(page: Page, base: str) -> None:
+def sign_in_manager(page: Page, base: str, code_prompt_shot: Path | None = None) -> None:
     credentials = json.loads((ROOT / "data" / "demo_credentials.json").read_text())
     entry = credentials["accounts"]["manager@demo.mahatat.jo"]
     page.goto(f"{base}/accounts/login/")
@@ -61,17 +61,20 @@ def sign_in_manager(page: Page, base: str) -> None:
     page.fill("input[name=password]", entry["password"])
     page.locator("form:has(input[name=password]) button[type=submit]").first.click()
     page.wait_for_load_state()
+    if code_prompt_shot is not None:
+        page.screenshot(path=str(code_prompt_shot), full_page=True)
+        print(code_prompt_shot)
     code = manage("demo_totp", "manager@demo.mahatat.jo").strip()
     page.fill("input[name=code]", code)
     page.locator("form:has(input[name=code]) button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
-def shoot(page: Page, base: str, path: str, out: Path) -> None:
+def shoot(page: Page, base: str, path: str, out: Path, *, full_page: bool = True) -> None:
     page.goto(base + path)
     page.wait_for_load_state("networkidle")
     out.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out), full_page=True)
+    page.screenshot(path=str(out), full_page=full_page)
     print(out.relative_to(ROOT) if out.is_relative_to(ROOT) else out)
 
 
@@ -99,8 +102,16 @@ def main() -> None:
             ctx.close()
         ctx = context("ar", "tablet")
         page = ctx.new_page()
-        sign_in_manager(page, args.base)
-        shoot(page, args.base, "/staff/stations/KS-AMM-01/edit/", out / "backoffice-ar-tablet.png")
+        sign_in_manager(page, args.base, code_prompt_shot=out / "signin-mfa-ar.png")
+        # The editor's save bar sticks to the bottom of the window: a window-sized shot shows it where a user sees it.
+        page.set_viewport_size({"width": WIDTHS["tablet"], "height": 1024})
+        shoot(
+            page,
+            args.base,
+            "/staff/stations/KS-AMM-01/edit/",
+            out / "backoffice-ar-tablet.png",
+            full_page=False,
+        )
         ctx.close()
         if args.all:
             for language in ("ar", "en"):
