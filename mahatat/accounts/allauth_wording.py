@@ -14,8 +14,6 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 ALLAUTH_MESSAGES = (
     gettext_noop("The email address and/or password you specified are not correct."),
     gettext_noop("The phone number and/or password you specified are not correct."),
-    gettext_noop("A user is already registered with this email address."),
-    gettext_noop("A user is already registered with this phone number."),
     gettext_noop("Incorrect code."),
     gettext_noop("Invalid or expired key."),
     gettext_noop("The password reset token was invalid."),
