@@ -7,11 +7,13 @@ and the variables listed in docs/deployment.md; it refuses to start without a re
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +73,19 @@ if not PII_ENCRYPTION_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("PII_ENCRYPTION_KEYS must be set in production (see docs/deployment.md).")
     PII_ENCRYPTION_KEYS = [_local_secret("pii_fernet_seed")]
+
+# The ledger: the Ed25519 private key that signs its checkpoints (32 random bytes, base64), required in production
+# like the PII keys; and the public keys (base64, comma-separated) of earlier signing keys, so that checkpoints
+# they signed still verify after a rotation (docs/deployment.md).
+LEDGER_SIGNING_KEY = _required_secret("LEDGER_SIGNING_KEY", min_length=43)
+_ledger_key = LEDGER_SIGNING_KEY.strip().rstrip("=").replace("+", "-").replace("/", "_")
+try:
+    _ledger_key_bytes = base64.urlsafe_b64decode(_ledger_key + "=" * (-len(_ledger_key) % 4))
+except ValueError:
+    _ledger_key_bytes = b""
+if len(_ledger_key_bytes) != 32:
+    raise ImproperlyConfigured("LEDGER_SIGNING_KEY must be 32 random bytes, base64 (docs/deployment.md).")
+LEDGER_VERIFY_KEYS = env_list("LEDGER_VERIFY_KEYS")
 
 # How many reverse proxies (nginx, a load balancer) stand in front of the app servers and add X-Forwarded-For.
 NUM_PROXIES = int(env("NUM_PROXIES", "1" if PRODUCTION else "0"))
@@ -191,6 +206,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; beat copies them into django-celery-beat's tables, where operators can change them.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "mahatat.core.tasks.clear_expired_sessions", "schedule": 60 * 60 * 24},
+    # Sign the ledger's head once a day (Amman time); a second run on the same day makes nothing.
+    "ledger-daily-checkpoint": {
+        "task": "mahatat.core.tasks.make_daily_ledger_checkpoint",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ start-up and these tests must see what an operator's server would see.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -30,6 +31,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "PII_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
         "PII_HASH_KEY": secrets.token_urlsafe(48),
+        "LEDGER_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "mahatat.example.jo,www.mahatat.example.jo",
         "CSRF_TRUSTED_ORIGINS": "https://mahatat.example.jo",
         "MAHATAT_DATA_DIR": str(tmp_path / "data"),

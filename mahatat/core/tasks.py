@@ -25,3 +25,12 @@ def clear_expired_sessions() -> None:
     from django.core.management import call_command
 
     call_command("clearsessions")
+
+
+@shared_task
+def make_daily_ledger_checkpoint() -> int:
+    """Daily (scheduled by django-celery-beat): sign the ledger's head; idempotent per day in Amman time."""
+    from .ledger import make_daily_checkpoint
+
+    checkpoint, _created = make_daily_checkpoint()
+    return checkpoint.pk
