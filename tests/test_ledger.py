@@ -333,6 +333,22 @@ def test_a_record_changed_through_the_application_and_sealed_again_verifies(chai
     assert verify_record(station_a).entry.seq == 6  # type: ignore[union-attr]
 
 
+def test_verify_ledger_catches_a_sealed_row_that_was_deleted() -> None:
+    from mahatat.accounts.models import User
+
+    register_payload_builder("test.user", lambda pk: User.objects.filter(pk=pk).values("email").first())
+    try:
+        user = UserFactory(email="sealed@example.jo")
+        seal(kind="test.user", record=user, payload={"email": user.email})
+        assert verify_ledger().ok
+        raw_sql(f"DELETE FROM {User._meta.db_table} WHERE id = %s", (user.pk,))
+        report = verify_ledger()
+        assert report.problem is not None and report.problem.seq == 1
+        assert report.problem.message == "the sealed record no longer exists"
+    finally:
+        unregister_payload_builder("test.user")
+
+
 def test_verify_record_tells_a_page_what_happened_to_one_record(station_a, station_b, station_kind) -> None:  # type: ignore[no-untyped-def]
     assert verify_record(station_a).status == RecordStatus.NOT_SEALED
     seal_station(station_a)
