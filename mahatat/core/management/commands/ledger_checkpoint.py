@@ -1,7 +1,7 @@
 """`python manage.py ledger_checkpoint`: sign the ledger's head now (or print the public key to check it with).
 
 The daily Celery beat job does the same with `--daily` semantics: at most one checkpoint per day (Amman time).
-Before signing, the entries since the last checkpoint are verified; a broken chain is not signed (exit 1).
+Before signing, the whole chain is verified (not the sealed rows); a broken chain is not signed (exit 1).
 """
 
 from __future__ import annotations
