@@ -58,3 +58,15 @@ def test_the_hijri_template_filter_renders_the_hijri_date(language):
         html = Template("{% load mahatat %}{{ day|hijri }}").render(Context({"day": dt.date(2026, 11, 27)}))
         assert html == dates.hijri(dt.date(2026, 11, 27))
         assert "1448" in html
+
+
+def test_arabic_reader_sees_the_levantine_month_names_used_in_jordan():
+    import datetime
+
+    from django.utils import dateformat, translation
+
+    with translation.override("ar"):
+        assert dateformat.format(datetime.date(2026, 11, 28), "j F Y") == "28 تشرين الثاني 2026"
+        assert dateformat.format(datetime.date(2027, 1, 5), "F") == "كانون الثاني"
+    with translation.override("en"):
+        assert dateformat.format(datetime.date(2026, 11, 28), "j F Y") == "28 November 2026"

@@ -88,6 +88,16 @@
   }
 
   document.addEventListener("DOMContentLoaded", draw);
+  // Before htmx replaces the results, take the old map down: Leaflet would otherwise finish a pan or zoom
+  // animation on a container that is no longer in the page.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (map && event.detail && event.detail.target && event.detail.target.contains(map.getContainer())) {
+      map.stop();
+      map.remove();
+      map = null;
+      layer = null;
+    }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && event.target.querySelector && event.target.querySelector("#station-map")) { draw(); }
   });
