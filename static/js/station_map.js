@@ -21,7 +21,15 @@
   function ensureMap(el) {
     if (map && map.getContainer() === el) { return map; }
     if (map) { map.remove(); }
-    map = L.map(el, { scrollWheelZoom: false, attributionControl: Boolean(el.dataset.tiles) }).setView(AMMAN, 11);
+    // No animations: the directory replaces the map's container with each htmx swap, and an animation still
+    // running on a container that has left the page throws in Leaflet.
+    map = L.map(el, {
+      scrollWheelZoom: false,
+      attributionControl: Boolean(el.dataset.tiles),
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+    }).setView(AMMAN, 11);
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
     }
@@ -92,7 +100,6 @@
   // animation on a container that is no longer in the page.
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (map && event.detail && event.detail.target && event.detail.target.contains(map.getContainer())) {
-      map.stop();
       map.remove();
       map = null;
       layer = null;
