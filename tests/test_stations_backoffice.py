@@ -433,6 +433,7 @@ def test_the_same_holiday_cannot_be_entered_twice(staff_client, gam_admin):
     assert PublicHoliday.objects.count() == 1
 
 
+@pytest.mark.django_db  # the personas come through getfixturevalue, which pytest-django cannot see
 @pytest.mark.parametrize("persona", ["station_manager", "station_staff", "nitc_coordinator", "citizen"])
 def test_only_a_gam_admin_can_manage_holidays(staff_client, request, persona):
     user = request.getfixturevalue(persona)

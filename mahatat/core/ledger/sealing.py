@@ -92,13 +92,17 @@ def record_identity(record: models.Model) -> tuple[str, str]:
 
 
 def locked_head() -> LedgerHead:
-    """The head row, locked until the end of the transaction (made at the first seal)."""
+    """The head row, locked until the end of the transaction (made at the first seal).
+
+    The row is inserted with ON CONFLICT DO NOTHING before it is locked: two first seals at once then wait on
+    each other's insert instead of both seeing no head, and the second reads the head the first one left.
+    """
     head = LedgerHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        if LedgerEntry.objects.exists():
-            raise LedgerBroken(LedgerProblem(0, "the ledger's head row is missing while entries exist"))
         LedgerHead.objects.bulk_create([LedgerHead(pk=1)], ignore_conflicts=True)
         head = LedgerHead.objects.select_for_update().get(pk=1)
+        if head.seq == 0 and LedgerEntry.objects.exists():
+            raise LedgerBroken(LedgerProblem(0, "the ledger's head row is missing while entries exist"))
     return head
 
 
