@@ -11,6 +11,7 @@ that called it can retry.
 
 from __future__ import annotations
 
+import abc
 import json
 import sys
 import urllib.request
@@ -43,9 +44,10 @@ class SMSMessage:
         return data
 
 
-class BaseSMSBackend:
+class BaseSMSBackend(abc.ABC):
+    @abc.abstractmethod
     def send(self, message: SMSMessage) -> None:
-        raise NotImplementedError  # pragma: no cover - interface
+        """Deliver one message, or raise SMSDeliveryError."""
 
 
 class FileSMSBackend(BaseSMSBackend):

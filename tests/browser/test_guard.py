@@ -16,7 +16,7 @@ def test_guard_catches_outside_requests_console_errors_and_missing_files(page: P
     # Requests to other hosts are recorded and stopped before they leave the machine.
     page.evaluate(
         """() => {
-            const img = new Image(); img.src = "https://cdn.example.invalid/pixel.png"; document.body.append(img);
+            const img = new Image(); img.src = "https://outside.example.invalid/pixel.png"; document.body.append(img);
             fetch("/static/vendor/no-such-file.css").catch(() => {});
             console.error("something broke");
         }"""
@@ -24,8 +24,8 @@ def test_guard_catches_outside_requests_console_errors_and_missing_files(page: P
     page.wait_for_function("() => document.querySelector('img[src*=example]').complete")
     page.wait_for_timeout(300)
 
-    assert [r for r in guard.outside_requests if "cdn.example.invalid/pixel.png" in r]
-    assert [r for r in guard.failed_requests if "cdn.example.invalid" in r]
+    assert [r for r in guard.outside_requests if "outside.example.invalid/pixel.png" in r]
+    assert [r for r in guard.failed_requests if "outside.example.invalid" in r]
     assert [r for r in guard.error_responses if r.startswith("404 GET") and "no-such-file.css" in r]
     assert [e for e in guard.console_errors if "something broke" in e]
     assert len(guard.problems()) == 4
