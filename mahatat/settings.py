@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "mahatat.core",
     "mahatat.stations",
     "mahatat.accounts",
+    "mahatat.training",
     "mahatat.demo",
     "django.contrib.admin",
     "django.contrib.auth",
