@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("mahatat.api_urls")),
     path("", include("mahatat.accounts.urls")),
     path("", include("mahatat.stations.urls")),
+    path("", include("mahatat.training.urls")),
 ]
 
 if not settings.PRODUCTION:

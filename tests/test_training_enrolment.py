@@ -5,40 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from mahatat.training.models import Cohort, Enrolment, Programme, Topic
-from mahatat.training.services import cancel, enrol
+from mahatat.training.models import Cohort, Enrolment
+from mahatat.training.services.enrolment import cancel, enrol
 
-from .factories import CitizenProfileFactory, StationFactory, UserFactory
-
-
-class ProgrammeFactory(DjangoModelFactory):
-    class Meta:
-        model = Programme
-
-    code = factory.Sequence(lambda n: f"digital-skills-{n}")
-    title_ar = "المهارات الرقمية"
-    title_en = "Digital skills"
-    topic = Topic.DIGITAL_SKILLS
-    total_hours = 20
-
-
-class CohortFactory(DjangoModelFactory):
-    class Meta:
-        model = Cohort
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    station = factory.SubFactory(StationFactory)
-    seats = 10
-    status = Cohort.Status.OPEN
-    enrolment_opens = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
-    enrolment_closes = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+from .factories import CitizenProfileFactory, UserFactory
+from .training_factories import CohortFactory
 
 
 def _citizen(**profile: object):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mahatat.accounts.models import CitizenProfile, Gender, User
 
-from .models import Cohort, Enrolment
+from ..models import Cohort, Enrolment
 
 ENROLLABLE_STATUSES = (Cohort.Status.OPEN, Cohort.Status.FULL)
 
@@ -55,7 +55,15 @@ def _check_eligibility(*, cohort: Cohort, citizen: User, now: dt.datetime) -> No
 
 
 @transaction.atomic
-def enrol(*, cohort_id: int, citizen: User, now: dt.datetime | None = None) -> Enrolment:
+def enrol(
+    *,
+    cohort_id: int,
+    citizen: User,
+    now: dt.datetime | None = None,
+    channel: str = Enrolment.Channel.ONLINE,
+    enrolled_by: User | None = None,
+    any_station: bool = False,
+) -> Enrolment:
     """Enrol `citizen` in the cohort: a seat while seats remain, otherwise a place on the waitlist.
 
     The cohort row is locked first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction
@@ -76,11 +84,25 @@ def enrol(*, cohort_id: int, citizen: User, now: dt.datetime | None = None) -> E
         )
     _check_eligibility(cohort=cohort, citizen=citizen, now=now)
 
-    taken = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ENROLLED).count()
-    status = Enrolment.Status.ENROLLED if taken < cohort.seats else Enrolment.Status.WAITLISTED
+    # Offers not yet taken hold their seat too, so a newcomer cannot jump ahead of the person offered it.
+    taken = Enrolment.objects.filter(cohort=cohort).holding_seats().count()
+    waiting = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.WAITLISTED).exists()
+    status = (
+        Enrolment.Status.ENROLLED if taken < cohort.seats and not waiting else Enrolment.Status.WAITLISTED
+    )
+    # A first-time learner has never held a seat before (finished courses keep the status "enrolled").
+    first_time = not Enrolment.objects.filter(citizen=citizen, status=Enrolment.Status.ENROLLED).exists()
     try:
         with transaction.atomic():
-            enrolment = Enrolment.objects.create(cohort=cohort, citizen=citizen, status=status)
+            enrolment = Enrolment.objects.create(
+                cohort=cohort,
+                citizen=citizen,
+                status=status,
+                channel=channel,
+                enrolled_by=enrolled_by,
+                any_station=any_station and status == Enrolment.Status.WAITLISTED,
+                first_time=first_time,
+            )
     except IntegrityError:  # pragma: no cover - the lock above makes this a last line of defence
         raise ValidationError(
             _("You are already enrolled or on the waitlist for this course."), code="already_enrolled"
@@ -108,7 +130,8 @@ def cancel(*, enrolment: Enrolment) -> Enrolment | None:
         raise ValidationError(_("This enrolment is already cancelled."), code="already_cancelled")
     held_seat = current.status == Enrolment.Status.ENROLLED
     current.status = Enrolment.Status.CANCELLED
-    current.save(update_fields=["status", "updated_at"])
+    current.end_reason = Enrolment.EndReason.BY_CITIZEN
+    current.save(update_fields=["status", "end_reason", "updated_at"])
     enrolment.status = current.status
     if not held_seat:
         return None

@@ -1,8 +1,7 @@
-"""Training: programmes, their cohorts at the stations, and the citizens enrolled or waiting for a seat."""
+"""Programmes the network offers and their cohorts (one run of a programme at a station)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mahatat.accounts.models import Gender, Language
-from mahatat.core.models import TimeStampedModel
+from mahatat.core.arabic_text import build_index, search_terms
+from mahatat.core.models import TimeStampedModel, localized
 from mahatat.stations.models import Station
 
 
@@ -38,6 +38,23 @@ class TargetGroup(models.TextChoices):
     EVERYONE = "everyone", _("Everyone")
 
 
+class CertificateTemplate(models.TextChoices):
+    ATTENDANCE = "attendance", _("Certificate of completion")
+    DIPLOMA = "diploma", _("Diploma")
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def search(self, query: str | None) -> ProgrammeQuerySet:
+        """Arabic-aware search: every folded term of the query must appear in the folded index."""
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(search_index__contains=term)
+        return qs
+
+    def active(self) -> ProgrammeQuerySet:
+        return self.filter(is_active=True)
+
+
 class Programme(TimeStampedModel):
     """A course the network offers; each run of it at a station is a Cohort."""
 
@@ -47,9 +64,14 @@ class Programme(TimeStampedModel):
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices, default=Provider.NITC)
+    partner_name = models.CharField(
+        _("partner"), max_length=200, blank=True, help_text=_("When the provider is a partner: its name.")
+    )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     # A list of TargetGroup values; validated in clean().
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    prerequisites_ar = models.TextField(_("prerequisites (Arabic)"), blank=True)
+    prerequisites_en = models.TextField(_("prerequisites (English)"), blank=True)
     total_hours = models.PositiveSmallIntegerField(_("total hours"), validators=[MinValueValidator(1)])
     min_attendance_percent = models.PositiveSmallIntegerField(
         _("minimum attendance (%)"), default=80, validators=[MaxValueValidator(100)]
@@ -57,6 +79,18 @@ class Programme(TimeStampedModel):
     min_assessment_score = models.PositiveSmallIntegerField(
         _("minimum assessment score"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
+    certificate_template = models.CharField(
+        _("certificate template"),
+        max_length=12,
+        choices=CertificateTemplate.choices,
+        default=CertificateTemplate.ATTENDANCE,
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+    search_index = models.TextField(editable=False, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_index", "updated_at"])
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -64,7 +98,37 @@ class Programme(TimeStampedModel):
         verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
-        return self.title_ar
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def prerequisites(self) -> str:
+        return localized(self, "prerequisites")
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.search_index = self.build_search_index()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_index"}
+        super().save(*args, **kwargs)
+
+    def build_search_index(self) -> str:
+        return build_index(
+            self.code,
+            self.title_ar,
+            self.title_en,
+            self.description_ar,
+            self.description_en,
+            self.partner_name,
+            self.get_topic_display(),
+        )
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -96,6 +160,9 @@ class Cohort(TimeStampedModel):
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("station")
     )
+    trainers = models.ManyToManyField(
+        "training.Trainer", related_name="cohorts", blank=True, verbose_name=_("trainers")
+    )
     seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.ARABIC
@@ -112,6 +179,14 @@ class Cohort(TimeStampedModel):
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    # The first and last session days, kept by the schedule service so the catalogue can filter by start date.
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    notes_ar = models.TextField(_("notes (Arabic)"), blank=True)
+    notes_en = models.TextField(_("notes (English)"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-enrolment_opens", "id"]
@@ -127,53 +202,22 @@ class Cohort(TimeStampedModel):
                 name="cohort_age_range_ordered",
             ),
         ]
+        indexes = [
+            models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx"),
+            models.Index(fields=["station", "status"], name="cohort_station_status_idx"),
+            models.Index(fields=["programme", "status"], name="cohort_programme_status_idx"),
+        ]
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.station} · {self.enrolment_opens:%Y-%m-%d}"
 
+    @property
+    def notes(self) -> str:
+        return localized(self, "notes")
 
-class Enrolment(models.Model):
-    """A citizen's place in a cohort: a seat, a place on its waitlist, or a cancelled one."""
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
 
-    class Status(models.TextChoices):
-        ENROLLED = "enrolled", _("Enrolled")
-        WAITLISTED = "waitlisted", _("Waitlisted")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    ACTIVE = (Status.ENROLLED, Status.WAITLISTED)
-
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("cohort")
-    )
-    citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="enrolments",
-        verbose_name=_("citizen"),
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    # The waitlist is served in order of arrival: created_at, then id.
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, editable=False)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cohort", "citizen"],
-                condition=Q(status__in=["enrolled", "waitlisted"]),
-                name="enrolment_one_active_per_citizen",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["cohort", "status", "created_at"], name="enrolment_cohort_status_idx")
-        ]
-        verbose_name = _("enrolment")
-        verbose_name_plural = _("enrolments")
-
-    def __str__(self) -> str:
-        return f"{self.citizen} · {self.cohort} · {self.get_status_display()}"
+        return reverse("training:cohort", kwargs={"pk": self.pk})

@@ -1,0 +1,1 @@
+"""Training pages, one module per part of the domain (catalogue, desk, schedule, attendance, ...)."""
