@@ -6,3 +6,6 @@ class TrainingConfig(AppConfig):
     name = "mahatat.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401 - registers the training permissions
