@@ -93,6 +93,10 @@ NUM_PROXIES = int(env("NUM_PROXIES", "1" if PRODUCTION else "0"))
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and MAHATAT_ENV != "test")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address of the site, for links that leave it: SMS and e-mail messages, QR codes on certificates.
+SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's public https:// address (docs/deployment.md).")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 

@@ -34,6 +34,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "LEDGER_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "mahatat.example.jo,www.mahatat.example.jo",
         "CSRF_TRUSTED_ORIGINS": "https://mahatat.example.jo",
+        "SITE_URL": "https://mahatat.example.jo",
         "MAHATAT_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
