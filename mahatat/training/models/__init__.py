@@ -1,6 +1,7 @@
 """Training models, one module per part of the domain."""
 
 from .attendance import Attendance
+from .calendar import CalendarFeedKey
 from .certificates import Certificate
 from .enrolment import Enrolment
 from .programmes import CertificateTemplate, Cohort, Programme, Provider, TargetGroup, Topic
@@ -10,6 +11,7 @@ from .trainers import Trainer, TrainerAvailability, Weekday
 
 __all__ = [
     "Attendance",
+    "CalendarFeedKey",
     "CatalogueSearchMiss",
     "Certificate",
     "CertificateTemplate",
