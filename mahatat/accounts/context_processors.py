@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, str]] = [
         {"url": reverse("home"), "label": str(_("Home")), "name": "home"},
         {"url": reverse("stations:directory"), "label": str(_("Stations")), "name": "directory"},
+        {"url": reverse("training:catalogue"), "label": str(_("Training")), "name": "catalogue"},
     ]
     staff: list[dict[str, str]] = []
     if roles & set(STATION_BACKOFFICE_ROLES):
