@@ -32,6 +32,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "name": "citizen_search",
             }
         )
+    if user is not None and user.has_perm("training.view_reports"):
+        staff.append(
+            {
+                "url": reverse("training:reports"),
+                "label": str(_("Training reports")),
+                "name": "training_reports",
+            }
+        )
     # Django admin opens only to accounts marked for it (is_staff), whatever their role.
     if user is not None and user.is_authenticated and user.is_staff:
         staff.append({"url": reverse("admin:index"), "label": str(_("Administration")), "name": "admin"})

@@ -1,0 +1,1 @@
+"""Read queries of the training module, one module per part of the domain."""
