@@ -99,6 +99,8 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's public https:// address (docs/deployment.md).")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+# Training: how long a seat offered from the waitlist is held for the citizen before it passes on.
+TRAINING_OFFER_HOURS = int(env("TRAINING_OFFER_HOURS", "24"))
 
 INSTALLED_APPS = [
     "mahatat.core",
@@ -216,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mahatat.core.tasks.make_daily_ledger_checkpoint",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Training: end the seat offers that ran out and pass each seat to the next person.
+    "training-expire-offers": {"task": "mahatat.training.expire_offers", "schedule": 5 * 60},
 }
 
 # --- Auth ---------------------------------------------------------------------------------------------------
