@@ -19,6 +19,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"url": reverse("stations:directory"), "label": str(_("Stations")), "name": "directory"},
         {"url": reverse("training:catalogue"), "label": str(_("Training")), "name": "catalogue"},
     ]
+    if user is not None and user.is_authenticated:
+        items.append(
+            {"url": reverse("training:my_training"), "label": str(_("My training")), "name": "my_training"}
+        )
     staff: list[dict[str, str]] = []
     if roles & set(STATION_BACKOFFICE_ROLES):
         staff.append(
@@ -31,6 +35,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "label": str(_("Find a citizen")),
                 "name": "citizen_search",
             }
+        )
+    from mahatat.training.rules import DESK_ROLES
+
+    if roles & set(DESK_ROLES):
+        staff.append(
+            {"url": reverse("training:desk"), "label": str(_("Enrol at the desk")), "name": "training_desk"}
         )
     if user is not None and user.has_perm("training.view_reports"):
         staff.append(
