@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Training: end the seat offers that ran out and pass each seat to the next person.
     "training-expire-offers": {"task": "mahatat.training.expire_offers", "schedule": 5 * 60},
+    # Training: ask graduates 3 and 6 months after completing what became of them (a second run makes nothing).
+    "training-outcome-follow-ups": {
+        "task": "mahatat.training.create_follow_ups",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------------------------

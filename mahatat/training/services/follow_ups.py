@@ -104,7 +104,7 @@ def create_follow_ups(*, today: dt.date | None = None, now: dt.datetime | None =
     return created
 
 
-@shared_task
+@shared_task(name="mahatat.training.create_follow_ups")
 def create_follow_ups_task() -> int:
     return create_follow_ups()
 
