@@ -22,6 +22,7 @@ from mahatat.accounts.models import User
 from mahatat.core.notifications import notify
 
 from ..models import Cohort, Enrolment, TrainingSession
+from .feedback import invite_feedback
 
 # The statuses each step starts from.
 OPENABLE = (Cohort.Status.DRAFT,)
@@ -97,6 +98,7 @@ def complete_cohort(*, cohort: Cohort, by: User | None = None, now: dt.datetime 
     locked.status = Cohort.Status.COMPLETED
     locked.completed_at = now or timezone.now()
     _save(cohort, locked, by, ["status", "completed_at"])
+    invite_feedback(cohort=locked)
     return cohort
 
 
