@@ -50,6 +50,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "name": "training_reports",
             }
         )
+    if user is not None and user.has_perm("training.view_demand"):
+        staff.append(
+            {"url": reverse("training:demand"), "label": str(_("Training needs")), "name": "training_demand"}
+        )
     # Django admin opens only to accounts marked for it (is_staff), whatever their role.
     if user is not None and user.is_authenticated and user.is_staff:
         staff.append({"url": reverse("admin:index"), "label": str(_("Administration")), "name": "admin"})
