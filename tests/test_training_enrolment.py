@@ -128,24 +128,28 @@ def test_user_without_a_profile_cannot_enrol_in_a_cohort_with_conditions(station
 
 
 @pytest.mark.django_db
-def test_first_waitlisted_citizen_can_take_a_seat_freed_by_a_cancellation(citizen, station_a) -> None:
+def test_first_waitlisted_citizen_is_offered_a_seat_freed_by_a_cancellation(citizen, station_a) -> None:
     cohort = CohortFactory(station=station_a, seats=1)
     seat = enrol(cohort_id=cohort.pk, citizen=citizen)
     first_waiting = enrol(cohort_id=cohort.pk, citizen=_citizen())
     second_waiting = enrol(cohort_id=cohort.pk, citizen=_citizen())
 
-    promoted = cancel(enrolment=seat)
+    offered = cancel(enrolment=seat)
 
-    assert promoted is not None and promoted.pk == first_waiting.pk
+    assert offered is not None and offered.pk == first_waiting.pk
     seat.refresh_from_db()
     first_waiting.refresh_from_db()
     second_waiting.refresh_from_db()
     assert seat.status == Enrolment.Status.CANCELLED
-    assert first_waiting.status == Enrolment.Status.ENROLLED
+    assert seat.end_reason == Enrolment.EndReason.BY_CITIZEN
+    assert first_waiting.status == Enrolment.Status.OFFERED  # held for them, not handed over
+    assert first_waiting.offer_expires_at is not None
     assert second_waiting.status == Enrolment.Status.WAITLISTED
     assert _refusal_code(lambda: cancel(enrolment=seat)) == "already_cancelled"
-    # The cancelled citizen may enrol again, and joins the back of the waitlist.
+    # The cancelled citizen may enrol again, and joins the back of the waitlist: the offer holds the seat.
     assert enrol(cohort_id=cohort.pk, citizen=citizen).status == Enrolment.Status.WAITLISTED
+    cohort.refresh_from_db()
+    assert cohort.status == Cohort.Status.FULL
 
 
 @pytest.mark.django_db

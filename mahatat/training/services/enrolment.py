@@ -1,4 +1,7 @@
-"""Enrolment in cohorts: seats enforced under concurrency, with a waitlist served in order of arrival."""
+"""Enrolment in cohorts: seats enforced under concurrency, with a waitlist served in order of arrival.
+
+A seat freed by a cancellation is offered for a limited time (services/waitlist.py), never handed over directly.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from ..models import Cohort, Enrolment
 ENROLLABLE_STATUSES = (Cohort.Status.OPEN, Cohort.Status.FULL)
 
 
-def _check_eligibility(*, cohort: Cohort, citizen: User, now: dt.datetime) -> None:
+def check_eligibility(*, cohort: Cohort, citizen: User, now: dt.datetime) -> None:
     if not (cohort.gender or cohort.min_age is not None or cohort.max_age is not None):
         return
     try:
@@ -82,7 +85,7 @@ def enrol(
         raise ValidationError(
             _("You are already enrolled or on the waitlist for this course."), code="already_enrolled"
         )
-    _check_eligibility(cohort=cohort, citizen=citizen, now=now)
+    check_eligibility(cohort=cohort, citizen=citizen, now=now)
 
     # Offers not yet taken hold their seat too, so a newcomer cannot jump ahead of the person offered it.
     taken = Enrolment.objects.filter(cohort=cohort).holding_seats().count()
@@ -114,37 +117,45 @@ def enrol(
     ):
         cohort.status = Cohort.Status.FULL
         cohort.save(update_fields=["status", "updated_at"])
+    if enrolment.any_station:
+        from .waitlist import ask_for_any_station
+
+        ask_for_any_station(enrolment=enrolment, now=now)
     return enrolment
 
 
-@transaction.atomic
-def cancel(*, enrolment: Enrolment) -> Enrolment | None:
-    """Cancel an enrolment. If it held a seat, the first person on the waitlist takes it.
+def _is_staff_action(enrolment: Enrolment, by: User | None) -> bool:
+    return by is not None and by.pk != enrolment.citizen_id
 
-    For now the promotion is direct. A later brick replaces it with a timed offer (24 hours by default, by SMS
-    and e-mail) that passes on to the next person when it runs out. Returns the promoted enrolment, if any.
+
+@transaction.atomic
+def cancel(
+    *, enrolment: Enrolment, by: User | None = None, now: dt.datetime | None = None
+) -> Enrolment | None:
+    """Cancel a place: by the citizen (`by` None or the citizen) or by a staff member (`by`).
+
+    - A seat that frees is OFFERED to the next person for settings.TRAINING_OFFER_HOURS (waitlist.py).
+    - Cancelling an offer is declining it (or, by staff, ending it); the seat passes on the same way.
+    - A waitlist place that ends takes its pending offers at other stations with it.
+    Returns the first offer made at this cohort for the freed seat, if any.
     """
-    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    from . import waitlist
+
+    now = now or timezone.now()
+    cohort = waitlist.lock_cohorts([enrolment.cohort_id])[enrolment.cohort_id]
+    current = Enrolment.objects.select_for_update().select_related("citizen").get(pk=enrolment.pk)
     if current.status == Enrolment.Status.CANCELLED:
         raise ValidationError(_("This enrolment is already cancelled."), code="already_cancelled")
-    held_seat = current.status == Enrolment.Status.ENROLLED
-    current.status = Enrolment.Status.CANCELLED
-    current.end_reason = Enrolment.EndReason.BY_CITIZEN
-    current.save(update_fields=["status", "end_reason", "updated_at"])
+    staff = _is_staff_action(current, by)
+    if current.status == Enrolment.Status.OFFERED:
+        reason = Enrolment.EndReason.BY_STAFF if staff else Enrolment.EndReason.OFFER_DECLINED
+        offers = waitlist.end_offer(current, cohort=cohort, reason=reason, now=now)
+    else:
+        current.status = Enrolment.Status.CANCELLED
+        current.end_reason = Enrolment.EndReason.BY_STAFF if staff else Enrolment.EndReason.BY_CITIZEN
+        current.save(update_fields=["status", "end_reason", "updated_at"])
+        offers = waitlist.offer_free_seats(cohort, now=now)
+        waitlist.withdraw_cross_offers(current, reason=current.end_reason, now=now)
     enrolment.status = current.status
-    if not held_seat:
-        return None
-    promoted = (
-        Enrolment.objects.select_for_update()
-        .filter(cohort=cohort, status=Enrolment.Status.WAITLISTED)
-        .order_by("created_at", "id")
-        .first()
-    )
-    if promoted is not None:
-        promoted.status = Enrolment.Status.ENROLLED
-        promoted.save(update_fields=["status", "updated_at"])
-    elif cohort.status == Cohort.Status.FULL:
-        cohort.status = Cohort.Status.OPEN
-        cohort.save(update_fields=["status", "updated_at"])
-    return promoted
+    enrolment.end_reason = current.end_reason
+    return offers[0] if offers else None
