@@ -42,6 +42,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         staff.append(
             {"url": reverse("training:desk"), "label": str(_("Enrol at the desk")), "name": "training_desk"}
         )
+    if user is not None and user.has_perm("training.view_cohorts"):
+        staff.append(
+            {"url": reverse("training:staff_cohorts"), "label": str(_("Courses")), "name": "training_cohorts"}
+        )
     if user is not None and user.has_perm("training.view_reports"):
         staff.append(
             {
