@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
+from mahatat.accounts.models import User
 from mahatat.core.arabic_text import fold
 from mahatat.core.dates import local_now
 
@@ -189,7 +190,7 @@ def _refusal(request: HttpRequest, error: ValidationError) -> None:
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(pk)
     try:
-        enrolment = enrolment_service.enrol(cohort_id=cohort.pk, citizen=request.user)
+        enrolment = enrolment_service.enrol(cohort_id=cohort.pk, citizen=cast(User, request.user))
     except ValidationError as error:
         _refusal(request, error)
     else:
