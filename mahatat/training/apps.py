@@ -9,3 +9,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import rules  # noqa: F401 - registers the training permissions
+        from .services import certificates  # noqa: F401 - registers the certificates' ledger payload builders
