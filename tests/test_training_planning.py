@@ -120,8 +120,10 @@ def _demand_data(station_a: Station, station_b: Station) -> None:
 
 def test_station_manager_sees_demand_at_their_station_only(client_as, station_manager, station_a, station_b):  # type: ignore[no-untyped-def]
     _demand_data(station_a, station_b)
+    station_manager.preferred_language = "en"
+    station_manager.save(update_fields=["preferred_language"])
     client = client_as(station_manager)
-    response = client.get(reverse("training:demand"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("training:demand"))
     assert response.status_code == 200
     rows = response.context["rows"]
     assert [r.station for r in rows] == [station_a]
