@@ -64,6 +64,8 @@ def scope_stations(user: User) -> QuerySet[Station]:
 def visible_cohorts(user: User) -> QuerySet[Cohort]:
     """Cohorts at the stations the user runs, and those the user teaches (a trainer sees their own)."""
     condition = station_scope_q(user, COHORT_MANAGER_ROLES, path="station")
+    if not condition:  # the whole network (an empty Q would vanish from the OR below)
+        return Cohort.objects.all()
     teaching = Cohort.objects.filter(Q(trainers__user=user) | Q(sessions__trainer__user=user)).values("pk")
     return Cohort.objects.filter(condition | Q(pk__in=teaching))
 
