@@ -76,6 +76,11 @@ class CatalogueFilters:
     def active(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
 
+    @property
+    def more_active(self) -> bool:
+        """A filter beyond the search box and the topic is set (the phone layout then shows them all)."""
+        return any((self.group, self.station, self.governorate, self.starts_from, self.starts_to))
+
     def as_query(self) -> dict[str, str]:
         """The filters as GET parameters (only the ones set), for clean shareable URLs."""
         names = {"starts_from": "from", "starts_to": "to"}
