@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils.translation import get_language
@@ -32,7 +32,7 @@ from ..rules import PLANNING_ROLES
 TOP_MISSES = 10
 
 
-def _title(row: dict[str, Any], prefix: str) -> str:
+def _title(row: Any, prefix: str) -> str:
     english = (get_language() or "ar")[:2] == "en"
     return (row.get(f"{prefix}_en") if english else None) or row.get(f"{prefix}_ar") or ""
 
@@ -73,11 +73,12 @@ def station_demand(
     period = Q(created_at__gte=since, created_at__lt=until)
 
     topic_labels = dict(Topic.choices)
-    for row in (
+    for row in cast(
+        Any,
         NeedsSurveyResponse.objects.filter(scope & period)
         .values("station_id", "topic")
         .annotate(n=Count("id"))
-        .order_by("station_id", "-n", "topic")
+        .order_by("station_id", "-n", "topic"),
     ):
         demand = rows[row["station_id"]]
         demand.topics.append((row["topic"], str(topic_labels.get(row["topic"], row["topic"])), row["n"]))
@@ -85,12 +86,13 @@ def station_demand(
 
     # Each answer lists its times as a JSON array of strings: count the answers whose array holds each one.
     time_counts = {value: Count("id", filter=Q(times__icontains=f'"{value}"')) for value in TimeOfDay.values}
-    for row in (
-        NeedsSurveyResponse.objects.filter(scope & period).values("station_id").annotate(**time_counts)
+    for row in cast(
+        Any, NeedsSurveyResponse.objects.filter(scope & period).values("station_id").annotate(**time_counts)
     ):
         rows[row["station_id"]].times = [(str(label), row[value]) for value, label in TimeOfDay.choices]
 
-    for row in (
+    for row in cast(
+        Any,
         Enrolment.objects.filter(status=Enrolment.Status.WAITLISTED, cohort__station_id__in=list(rows))
         .values(
             "cohort__station_id",
@@ -99,7 +101,7 @@ def station_demand(
             "cohort__programme__title_en",
         )
         .annotate(waiting=Count("id"), any_station=Count("id", filter=Q(any_station=True)))
-        .order_by("cohort__station_id", "-waiting", "cohort__programme_id")
+        .order_by("cohort__station_id", "-waiting", "cohort__programme_id"),
     ):
         rows[row["cohort__station_id"]].waitlists.append(
             {
@@ -110,11 +112,12 @@ def station_demand(
             }
         )
 
-    for row in (
+    for row in cast(
+        Any,
         CatalogueSearchMiss.objects.filter(scope & period)
         .values("station_id", "folded")
         .annotate(n=Count("id"), shown=Max("query"))
-        .order_by("station_id", "-n", "folded")
+        .order_by("station_id", "-n", "folded"),
     ):
         demand = rows[row["station_id"]]
         if len(demand.misses) < top:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mahatat.accounts.models import User
 from mahatat.accounts.scope import holds_role_over_station
 from mahatat.core.dates import local_today
 
@@ -139,21 +141,19 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 def follow_up_enter(request: HttpRequest, pk: int) -> HttpResponse:
     _require_planner(request)
     item = get_object_or_404(OutcomeFollowUp.objects.select_related("enrolment__cohort__station"), pk=pk)
-    if not holds_role_over_station(request.user, item.enrolment.cohort.station, PLANNING_ROLES) and not (
-        request.user.is_superuser
+    user = cast(User, request.user)
+    if not user.is_superuser and not holds_role_over_station(
+        user, item.enrolment.cohort.station, PLANNING_ROLES
     ):
         raise PermissionDenied
     form = FollowUpForm(request.POST, prefix=f"f{item.pk}")
     if not form.is_valid():
         messages.error(request, _("Answer all three questions with yes or no."))
-    elif follow_up_service.record_answers(follow_up=item, entered_by=request.user, **form.cleaned_data):  # type: ignore[arg-type]
+    elif follow_up_service.record_answers(follow_up=item, entered_by=user, **form.cleaned_data):
         messages.success(request, _("The answers were saved."))
     else:
         messages.info(request, _("This follow-up was already answered."))
-    return redirect(
-        request.POST.get("next") if _local_path(request.POST.get("next")) else "training:follow_ups"
-    )
-
-
-def _local_path(url: str | None) -> bool:
-    return bool(url) and url.startswith("/staff/training/follow-ups/") and "//" not in url  # type: ignore[union-attr]
+    next_url = request.POST.get("next") or ""
+    if next_url.startswith(reverse("training:follow_ups")) and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("training:follow_ups")
