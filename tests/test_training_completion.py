@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mahatat.core.sms import MemorySMSBackend
-from mahatat.training.models import Attendance, Cohort, Enrolment
+from mahatat.training.models import Attendance, Certificate, Cohort, Enrolment
 from mahatat.training.services import attendance, completion
 
 from .factories import UserFactory
@@ -133,7 +133,7 @@ def test_evaluate_cohort_sets_every_enrolled_outcome_and_asks_for_certificates(
     _marks(done, sessions, [P, P, P, P, L])
     _marks(not_done, sessions, [P, P, A, A, P])
     decided = timezone.now()
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         completion.evaluate_cohort(cohort=cohort, now=decided)
     done.refresh_from_db()
     not_done.refresh_from_db()
@@ -141,11 +141,14 @@ def test_evaluate_cohort_sets_every_enrolled_outcome_and_asks_for_certificates(
     assert (done.outcome, done.completed_at) == (Enrolment.Outcome.COMPLETED, decided)
     assert (not_done.outcome, not_done.completed_at) == (Enrolment.Outcome.NOT_COMPLETED, decided)
     assert waitlisted.outcome == Enrolment.Outcome.PENDING
+    # The certificate is issued (after commit) for the completed place only.
+    assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [done.pk]
     # Evaluating again keeps the decision time.
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         completion.evaluate_cohort(cohort=cohort, now=decided + dt.timedelta(days=1))
     done.refresh_from_db()
     assert done.completed_at == decided
+    assert Certificate.objects.count() == 1
 
 
 @pytest.mark.django_db

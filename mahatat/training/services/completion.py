@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from mahatat.core.notifications import notify
 
 from ..models import Attendance, Cohort, Enrolment, Trainer, TrainingSession
+from .certificates import issue_certificate_later
 
 ATTENDED = frozenset(Attendance.COUNTS_AS_PRESENT)
 
@@ -153,16 +154,8 @@ def _record_outcome(*, enrolment: Enrolment, progress: Progress, now: dt.datetim
         enrolment.completed_at = now
         enrolment.save(update_fields=["outcome", "completed_at", "updated_at"])
     if outcome == Enrolment.Outcome.COMPLETED:
-        _issue_certificate_later(enrolment.pk)
-
-
-def _issue_certificate_later(enrolment_id: int) -> None:
-    """The certificates service (helper D) issues it after commit; it is idempotent per enrolment."""
-    try:
-        from . import certificates
-    except ImportError:  # pragma: no cover - only while the certificates module is being written
-        return
-    certificates.issue_certificate_later(enrolment_id)
+        # Issued after commit, once per enrolment (the certificates service is idempotent).
+        issue_certificate_later(enrolment.pk)
 
 
 @transaction.atomic
