@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from mahatat.core.sms import MemorySMSBackend
-from mahatat.training.models import Cohort, Enrolment
+from mahatat.training.models import Attendance, Cohort, Enrolment
 from mahatat.training.services.cohorts import cancel_cohort, complete_cohort, open_cohort, start_cohort
 
 from .factories import UserFactory
@@ -139,3 +139,21 @@ def test_completing_a_cohort_invites_its_learners_to_give_feedback(
     with django_capture_on_commit_callbacks(execute=True):
         complete_cohort(cohort=cohort, by=station_manager)
     assert [m.to for m in MemorySMSBackend.outbox] == ["+962790000021"]
+
+
+def test_completing_a_cohort_decides_each_learners_outcome(station_manager, station_a) -> None:
+    cohort = CohortFactory(station=station_a, status=Cohort.Status.RUNNING)
+    session = TrainingSessionFactory(
+        cohort=cohort,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        ends_at=timezone.now() - dt.timedelta(days=2) + dt.timedelta(hours=2),
+    )
+    present = EnrolmentFactory(cohort=cohort)
+    absent = EnrolmentFactory(cohort=cohort)
+    Attendance.objects.create(session=session, enrolment=present, status="present", method="roster")
+    Attendance.objects.create(session=session, enrolment=absent, status="absent", method="roster")
+    complete_cohort(cohort=cohort, by=station_manager)
+    present.refresh_from_db()
+    absent.refresh_from_db()
+    assert present.outcome == Enrolment.Outcome.COMPLETED
+    assert absent.outcome == Enrolment.Outcome.NOT_COMPLETED

@@ -22,6 +22,7 @@ from mahatat.accounts.models import User
 from mahatat.core.notifications import notify
 
 from ..models import Cohort, Enrolment, TrainingSession
+from .completion import evaluate_cohort
 from .feedback import invite_feedback
 
 # The statuses each step starts from.
@@ -98,6 +99,7 @@ def complete_cohort(*, cohort: Cohort, by: User | None = None, now: dt.datetime 
     locked.status = Cohort.Status.COMPLETED
     locked.completed_at = now or timezone.now()
     _save(cohort, locked, by, ["status", "completed_at"])
+    evaluate_cohort(cohort=locked, now=locked.completed_at)
     invite_feedback(cohort=locked)
     return cohort
 
