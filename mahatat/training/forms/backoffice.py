@@ -79,7 +79,7 @@ class ProgrammeForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("provider") == "partner" and not (data.get("partner_name") or "").strip():
             self.add_error("partner_name", _("Name the partner that provides this programme."))
         return data
@@ -125,7 +125,7 @@ class CohortForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("enrolment_opens"), data.get("enrolment_closes")
         if opens and closes and closes <= opens:
             self.add_error("enrolment_closes", _("Enrolment must close after it opens."))
@@ -163,7 +163,7 @@ class SessionForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The session must end after it starts."))
@@ -202,7 +202,7 @@ class SeriesForm(forms.Form):
         self.fields["trainer"].queryset = Trainer.objects.active()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The session must end after it starts."))
@@ -277,7 +277,7 @@ class AvailabilityForm(forms.ModelForm):
         self.fields["weekday"].choices = [("", "---------"), *_weekday_choices()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The end must be after the start."))

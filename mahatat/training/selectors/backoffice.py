@@ -158,7 +158,7 @@ def trainer_list(filters: TrainerFilters) -> QuerySet[Trainer]:
     elif filters.active == "no":
         trainers = trainers.filter(is_active=False)
     if filters.station:
-        trainers = trainers.filter(home_station_id=filters.station)
+        trainers = trainers.filter(home_station_id=int(filters.station))
     if filters.topic:
         # topics is a JSON list; the quoted value matches one element exactly on SQLite and PostgreSQL alike.
         trainers = trainers.filter(topics__icontains=f'"{filters.topic}"')
