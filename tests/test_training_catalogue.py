@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from mahatat.training.models import CatalogueSearchMiss, Cohort, Enrolment, TargetGroup, Topic
@@ -415,3 +416,31 @@ def test_the_navigation_offers_training_to_everyone(client, business):
     english(client)
     html = client.get("/").content.decode()
     assert 'href="/training/"' in html
+
+
+def test_the_empty_state_points_to_the_needs_survey(client, business):
+    html = english(client).get("/training/", {"q": "خياطة"}).content.decode()
+    assert f'href="{reverse("training:needs_survey")}"' in html
+    assert "Tell us what you need" in html
+
+
+def test_staff_who_manage_the_cohort_see_a_link_to_its_staff_page(
+    client, client_as, station_manager, manager_b, business
+):
+    staff_link = f'href="{reverse("training:staff_cohort", kwargs={"pk": business.pk})}"'
+    assert staff_link in client_as(station_manager).get(f"/training/cohorts/{business.pk}/").content.decode()
+    assert staff_link not in client_as(manager_b).get(f"/training/cohorts/{business.pk}/").content.decode()
+    assert staff_link not in client.get(f"/training/cohorts/{business.pk}/").content.decode()
+
+
+def test_a_citizen_holding_an_offer_sees_it_with_a_link_to_take_it(client, citizen, business):
+    offer = EnrolmentFactory(
+        cohort=business,
+        citizen=citizen,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + dt.timedelta(hours=24),
+    )
+    english(client).force_login(citizen)
+    html = client.get(f"/training/cohorts/{business.pk}/").content.decode()
+    assert "A seat is offered to you." in html
+    assert f'href="{reverse("training:offer", kwargs={"pk": offer.pk})}"' in html

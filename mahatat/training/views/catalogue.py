@@ -217,7 +217,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(cohort.get_absolute_url())
     if request.method == "POST":
         try:
-            enrolment_service.cancel(enrolment=place.enrolment)
+            enrolment_service.cancel(enrolment=place.enrolment, by=cast(User, request.user))
         except ValidationError as error:
             messages.error(request, " ".join(str(m) for m in error.messages))
         else:
