@@ -230,37 +230,20 @@ def build_report(user: User, filters: ReportFilters) -> Report:
     base = report_enrolments(user, filters)
     aggregates = _aggregates()
     rows: list[ReportRow] = []
-    if filters.level == Level.STATION:
-        grouped = (
-            base.values(
-                "cohort__station_id",
-                "cohort__station__code",
-                "cohort__station__name_ar",
-                "cohort__station__name_en",
-            )
-            .annotate(**aggregates)
-            .order_by("cohort__station__code")
-        )
+    # Per level: the fields to group by, as (code, Arabic name, English name).
+    groups = {
+        Level.STATION: ("cohort__station__code", "cohort__station__name_ar", "cohort__station__name_en"),
+        Level.GOVERNORATE: (
+            "cohort__station__governorate__iso_code",
+            "cohort__station__governorate__name_ar",
+            "cohort__station__governorate__name_en",
+        ),
+    }
+    if filters.level in groups:
+        code, name_ar, name_en = groups[filters.level]
+        grouped: Any = base.values(code, name_ar, name_en).annotate(**aggregates).order_by(code)
         for values in grouped:
-            name = _name(values["cohort__station__name_ar"], values["cohort__station__name_en"])
-            rows.append(_row(name, values["cohort__station__code"], values))
-    elif filters.level == Level.GOVERNORATE:
-        grouped = (
-            base.values(
-                "cohort__station__governorate_id",
-                "cohort__station__governorate__name_ar",
-                "cohort__station__governorate__name_en",
-                "cohort__station__governorate__iso_code",
-            )
-            .annotate(**aggregates)
-            .order_by("cohort__station__governorate__name_ar")
-        )
-        for values in grouped:
-            name = _name(
-                values["cohort__station__governorate__name_ar"],
-                values["cohort__station__governorate__name_en"],
-            )
-            rows.append(_row(name, values["cohort__station__governorate__iso_code"], values))
+            rows.append(_row(_name(values[name_ar], values[name_en]), values[code], values))
     total = _row(str(_("Total")), "", base.aggregate(**aggregates))
     return Report(filters=filters, rows=rows, total=total)
 

@@ -75,17 +75,17 @@ class _Rollback(Exception):
 
 
 def _decode(data: bytes) -> str:
+    text = ""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1256")  # Excel's "CSV" on Arabic Windows
-    except UnicodeDecodeError:
-        text = ""
-    if not text or re.search(r"[\x00-\x08\x0e-\x1f]", text):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        for encoding in ("utf-8-sig", "cp1256"):  # cp1256: Excel's "CSV" on Arabic Windows
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if not text or re.search(r"[\x00-\x08\x0e-\x1f\ufffd]", text):
         raise FileRefused(
             _(
                 "This file could not be read as text. Save it from Excel as “CSV UTF-8 (comma delimited)” "
@@ -213,8 +213,16 @@ def _column_by_key(kind: str, key: str) -> str:
 # --- values ----------------------------------------------------------------------------------------------------
 
 
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _digits(value: str) -> str:
+    """Arabic-Indic and Persian digits as ASCII digits, spaces trimmed."""
+    return value.translate(_DIGITS).strip()
+
+
 def _integer(value: str, *, low: int, high: int) -> int:
-    digits = fold(value).replace(" ", "")
+    digits = _digits(value).replace(" ", "")
     if digits.endswith(".0"):
         digits = digits[:-2]
     if not digits.isdigit() or not (low <= int(digits) <= high):
@@ -247,7 +255,7 @@ def _language(value: str) -> str:
 
 
 def _moment(value: str, *, end_of_day: bool) -> dt.datetime:
-    text = fold(value).replace("/", "-").replace("t", " ")
+    text = re.sub(r"\s+", " ", _digits(value).replace("/", "-").replace("T", " "))
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             parsed = dt.datetime.strptime(text, pattern)  # noqa: DTZ007 - made aware just below
