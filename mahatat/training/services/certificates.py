@@ -206,7 +206,7 @@ def issue_certificate(*, enrolment: Enrolment) -> Certificate:
 def render_certificate_pdf_task(self, certificate_id: int) -> str:  # type: ignore[no-untyped-def]
     """Render and keep a certificate's PDF (if rendering fails for good, the download view renders it)."""
     certificate = Certificate.objects.select_related("enrolment__cohort__programme").get(pk=certificate_id)
-    return ensure_pdf(certificate).pdf.name
+    return str(ensure_pdf(certificate).pdf.name)
 
 
 def ensure_pdf(certificate: Certificate) -> Certificate:
@@ -215,7 +215,7 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
 
     from ..certificate_pdf import render_certificate_pdf
 
-    if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+    if certificate.pdf and certificate.pdf.storage.exists(str(certificate.pdf.name)):
         return certificate
     data = render_certificate_pdf(certificate)
     certificate.pdf.save(f"certificate-{certificate.code}.pdf", ContentFile(data), save=False)

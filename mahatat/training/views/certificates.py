@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -105,7 +105,7 @@ def _can_download(user: object, certificate: Certificate) -> bool:
 
 @login_required
 @require_GET
-def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
     certificate = _certificate_or_none(code)
     if certificate is None or not _can_download(request.user, certificate):
         raise Http404
