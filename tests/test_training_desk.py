@@ -90,7 +90,7 @@ def test_an_unknown_number_offers_to_register_with_the_number_filled_in(client_a
     cohort = CohortFactory(station=station_a)
     response = _lookup(client_as(station_staff), cohort, "0785551234")
     assert response.context["found"] is None
-    assert response.context["new_form"].initial["phone"] == "+962785551234"
+    assert response.context["new_form"].initial["phone"] == "078 555 1234"
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mahatat.accounts.identity import format_jordan_mobile
 from mahatat.accounts.models import CitizenProfile, User
 from mahatat.accounts.scope import stations_in_scope
 from mahatat.core.client_ip import client_ip
@@ -153,7 +154,11 @@ def desk_cohort(request: HttpRequest, pk: int) -> HttpResponse:
         if found is not None:
             confirm_token = _confirm_token(cohort, found.user)
         else:
-            initial = {"phone": lookup.value} if lookup.kind == "phone" else {"id_number": lookup.value}
+            initial = (
+                {"phone": format_jordan_mobile(lookup.value)}
+                if lookup.kind == "phone"
+                else {"id_number": lookup.value}
+            )
             new_form = NewCitizenForm(initial=initial)
     elif action == "enrol":
         citizen = _confirmed_citizen(cohort, request.POST.get("confirm", ""))
