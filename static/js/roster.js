@@ -69,8 +69,12 @@
   });
 
   document.body.addEventListener("htmx:afterRequest", function (event) {
+    // After a swap htmx reports the event on a parent of the replaced row: find the row by the request's URL.
     var form = event.detail.elt;
-    var el = form && form.closest ? form.closest(".roster-row") : null;
+    var path = (event.detail.pathInfo && event.detail.pathInfo.requestPath) ||
+      (event.detail.requestConfig && event.detail.requestConfig.path) || "";
+    var el = (form && form.closest && form.closest(".roster-row")) ||
+      list.querySelector('.roster-row[data-url="' + path.split("?")[0] + '"]');
     if (!el) return;
     var id = el.dataset.enrolment;
     var status = statusOf(event.detail);
