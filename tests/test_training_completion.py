@@ -193,7 +193,7 @@ def test_warning_goes_once_to_citizen_and_trainer_when_the_minimum_is_out_of_rea
     to_citizen = next(m for m in mail.outbox if m.to == ["huda@example.jo"])
     to_trainer = next(m for m in mail.outbox if m.to == ["trainer.x@nitc.example.jo"])
     # Each in the recipient's language: the citizen reads Arabic, this trainer English.
-    assert "المهارات الرقمية" in to_citizen.body
+    assert "المهارات الرقمية" in to_citizen.body and "نسبة الحضور" in to_citizen.body
     assert "Digital skills" in to_trainer.body and "can no longer reach" in to_trainer.body
     assert "Sara Ahmad Al-Khatib" in to_trainer.body
 
