@@ -79,7 +79,7 @@ def test_waitlisted_citizen_is_offered_a_cancelled_seat_and_told_by_sms_and_emai
     assert [m.to for m in MemorySMSBackend.outbox] == ["+962791234567"]
     sms = MemorySMSBackend.outbox[0].body
     assert link in sms
-    assert "،" in sms  # in Arabic, her language (the Arabic comma of the deadline)
+    assert "محجوز لك" in sms and "بتوقيت عمّان" in sms  # in Arabic, her language
     local = timezone.localtime(place.offer_expires_at)
     assert f"{local:%H:%M}" in sms  # the deadline in Amman time
     assert [m.to for m in mail.outbox] == [["sara@example.jo"]]
@@ -280,6 +280,31 @@ def test_accepting_a_seat_at_another_station_ends_the_waitlist_place_there() -> 
     assert _fresh(behind).status == Status.WAITLISTED  # their seat at home is still taken
     assert _held(own) == 1
     assert _held(target) == 1
+
+
+@pytest.mark.django_db
+def test_accepting_the_seat_at_home_withdraws_the_offer_elsewhere_and_passes_that_seat_on() -> None:
+    home, near, middle, _far = _stations()
+    programme = ProgrammeFactory()
+    own = CohortFactory(programme=programme, station=home, seats=1)
+    home_seat = enrol(cohort_id=own.pk, citizen=citizen_user())
+    place = enrol(cohort_id=own.pk, citizen=citizen_user())
+    elsewhere = CohortFactory(programme=programme, station=near, seats=1)
+    offer_elsewhere = ask_for_any_station(enrolment=place)
+    assert offer_elsewhere is not None and offer_elsewhere.cohort_id == elsewhere.pk
+    third = CohortFactory(programme=programme, station=middle, seats=1)
+    enrol(cohort_id=third.pk, citizen=citizen_user())
+    next_waiter = _any_station_waiter(third)  # waits for the same programme, any station
+
+    cancel(enrolment=home_seat)  # the home seat is offered to them too
+    accept_offer(enrolment=_fresh(place))
+
+    assert _fresh(place).status == Status.ENROLLED
+    withdrawn = _fresh(offer_elsewhere)
+    assert (withdrawn.status, withdrawn.end_reason) == (Status.CANCELLED, EndReason.SEAT_ELSEWHERE)
+    passed_on = Enrolment.objects.get(cohort=elsewhere, status=Status.OFFERED)
+    assert passed_on.offered_from_id == next_waiter.pk
+    assert _held(elsewhere) == 1
 
 
 @pytest.mark.django_db

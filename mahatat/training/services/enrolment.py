@@ -136,7 +136,7 @@ def cancel(
 
     - A seat that frees is OFFERED to the next person for settings.TRAINING_OFFER_HOURS (waitlist.py).
     - Cancelling an offer is declining it (or, by staff, ending it); the seat passes on the same way.
-    - A waitlist place that ends takes its pending offers at other stations with it.
+    - A pending offer at another station made from a cancelled waitlist place stays for the citizen to answer.
     Returns the first offer made at this cohort for the freed seat, if any.
     """
     from . import waitlist
@@ -155,7 +155,6 @@ def cancel(
         current.end_reason = Enrolment.EndReason.BY_STAFF if staff else Enrolment.EndReason.BY_CITIZEN
         current.save(update_fields=["status", "end_reason", "updated_at"])
         offers = waitlist.offer_free_seats(cohort, now=now)
-        waitlist.withdraw_cross_offers(current, reason=current.end_reason, now=now)
     enrolment.status = current.status
     enrolment.end_reason = current.end_reason
     return offers[0] if offers else None

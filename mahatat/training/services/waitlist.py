@@ -280,17 +280,24 @@ def _offer_elsewhere_for(place: Enrolment, *, now: dt.datetime) -> Enrolment | N
 def withdraw_cross_offers(
     place: Enrolment, *, reason: str, now: dt.datetime, exclude_pk: int | None = None
 ) -> None:
-    """End the pending offers made from a waitlist place at other cohorts, and pass those seats on."""
-    pending = list(
-        Enrolment.objects.filter(offered_from=place, status=Status.OFFERED).exclude(pk=exclude_pk or 0)
+    """The citizen took a seat: end the pending offers made from their waitlist place at other cohorts, and
+    pass those seats on."""
+    pending_ids = list(
+        Enrolment.objects.filter(offered_from=place, status=Status.OFFERED)
+        .exclude(pk=exclude_pk or 0)
+        .values_list("cohort_id", flat=True)
     )
-    if not pending:
+    if not pending_ids:
         return
-    cohorts = lock_cohorts(offer.cohort_id for offer in pending)
-    for offer in pending:
-        Enrolment.objects.filter(pk=offer.pk, status=Status.OFFERED).update(
-            status=Status.CANCELLED, end_reason=reason, updated_at=now
-        )
+    cohorts = lock_cohorts(pending_ids)
+    for offer in Enrolment.objects.select_for_update().filter(
+        offered_from=place, status=Status.OFFERED, cohort_id__in=cohorts
+    ):
+        if offer.pk == exclude_pk:
+            continue
+        offer.status = Status.CANCELLED
+        offer.end_reason = reason
+        offer.save(update_fields=["status", "end_reason", "updated_at"])  # kept in the history
     for cohort in cohorts.values():
         offer_free_seats(cohort, now=now)
 
@@ -376,9 +383,7 @@ def end_offer(offer: Enrolment, *, cohort: Cohort, reason: str, now: dt.datetime
             pk=offer.offered_from_id
         )
         _offer_elsewhere_for(original, now=now)
-    else:
-        # A local offer ended: the place leaves the waitlist, so its pending offers elsewhere end too.
-        withdraw_cross_offers(offer, reason=reason, now=now)
+    # A pending offer elsewhere made from this place stays: the citizen may have declined here to take it.
     return offers
 
 
