@@ -32,7 +32,7 @@ def columns(level: str) -> list[tuple[str, str, Callable[[ReportRow], Cell]]]:
     }[level]
     cols: list[tuple[str, str, Callable[[ReportRow], Cell]]] = [(first, "text", lambda r: r.label)]
     if level == Level.STATION:
-        cols.append((_("Code"), "text", lambda r: r.code))
+        cols.append((_("Code"), "code", lambda r: r.code))
     cols += [
         (_("Enrolments"), "count", lambda r: r.enrolments),
         (_("Completions"), "count", lambda r: r.completions),

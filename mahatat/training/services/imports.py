@@ -333,6 +333,8 @@ def import_cohorts(*, rows: list[Row], by: User, dry_run: bool = False) -> Impor
             elif not by.has_perm("training.manage_cohort", station):
                 problems.append(("station_code", _("You do not manage courses at this station.")))
             cleaned["station"] = station
+        order = [c.key for c in COLUMNS[kind]]
+        problems.sort(key=lambda problem: order.index(problem[0]) if problem[0] in order else len(order))
         result.errors.extend(
             RowError(number, _column_by_key(kind, key), message) for key, message in problems
         )
@@ -365,7 +367,16 @@ def import_cohorts(*, rows: list[Row], by: User, dry_run: bool = False) -> Impor
                 result.created.append(
                     {
                         "row": str(number),
-                        "what": f"{cohort.programme.code} · {cohort.station.code} · {cohort.seats}",
+                        "what": _(
+                            "%(programme)s at %(station)s: %(seats)s seats, enrolment %(opens)s to %(closes)s"
+                        )
+                        % {
+                            "programme": cohort.programme.code,
+                            "station": cohort.station.code,
+                            "seats": cohort.seats,
+                            "opens": f"{timezone.localtime(cohort.enrolment_opens):%Y-%m-%d %H:%M}",
+                            "closes": f"{timezone.localtime(cohort.enrolment_closes):%Y-%m-%d %H:%M}",
+                        },
                     }
                 )
             result.counts = {"cohorts": len(result.created)}
