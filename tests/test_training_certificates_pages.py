@@ -7,6 +7,7 @@ import re
 import socket
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -43,7 +44,7 @@ def certificate(station_a, citizen):  # type: ignore[no-untyped-def]
 
 
 def verify_page(client: Client, code: str, language: str = "en"):  # type: ignore[no-untyped-def]
-    client.cookies["django_language"] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client.get(
         reverse("training:verify_certificate", kwargs={"code": code}), HTTP_ACCEPT_LANGUAGE=language
     )
@@ -339,7 +340,7 @@ def test_others_cannot_revoke(client_as, certificate, persona, request) -> None:
 
 def test_revoking_without_a_reason_is_refused_clearly(client_as, certificate, station_manager) -> None:  # type: ignore[no-untyped-def]
     client = client_as(station_manager)
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(revoke_url(certificate), {"reason": "   "}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Please give the reason for revoking this certificate." in response.content.decode()
@@ -350,7 +351,7 @@ def test_revoking_without_a_reason_is_refused_clearly(client_as, certificate, st
 def test_a_refused_revocation_keeps_what_was_typed(client_as, certificate, station_manager) -> None:  # type: ignore[no-untyped-def]
     client = client_as(station_manager)
     client.post(revoke_url(certificate), {"reason": "First time"})
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(revoke_url(certificate), {"reason": "Second reason"}, HTTP_ACCEPT_LANGUAGE="en")
     text = response.content.decode()
     assert response.status_code == 400

@@ -215,6 +215,8 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
 
     from ..certificate_pdf import render_certificate_pdf
 
+    if certificate.pk is not None:
+        certificate.refresh_from_db(fields=["pdf"])  # another job may have stored it meanwhile
     if certificate.pdf and certificate.pdf.storage.exists(str(certificate.pdf.name)):
         return certificate
     data = render_certificate_pdf(certificate)
