@@ -138,6 +138,10 @@ def test_station_manager_sees_demand_at_their_station_only(client_as, station_ma
     assert row.misses[0][1] == 2 and fold(row.misses[0][0]) == "python"
     assert row.misses[1] == ("Photoshop", 1)
     assert "Training needs" in response.content.decode()
+    # From a waitlist row straight to a new cohort of that programme at that station.
+    create = reverse("training:staff_cohort_create")
+    programme_id = row.waitlists[0]["programme_id"]
+    assert f"{create}?station={station_a.code}&amp;programme={programme_id}" in response.content.decode()
 
 
 def test_demand_period_filter_leaves_out_older_answers(client_as, station_manager, station_a):  # type: ignore[no-untyped-def]
