@@ -271,6 +271,7 @@ class AvailabilityForm(forms.ModelForm):
         model = TrainerAvailability
         fields = ["weekday", "start", "end"]
         widgets = {"start": TIME, "end": TIME}
+        labels = {"weekday": _("Day"), "start": _("From"), "end": _("Until")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
