@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
 from mahatat.stations.models import HoursException, PublicHoliday, StationService
 
 from .factories import StationFactory
+from .training_factories import CohortFactory, TrainingSessionFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 OPERATIONS = {
@@ -43,6 +44,17 @@ OPERATIONS = {
     "PATCH /api/v1/me/",
     "POST /api/v1/auth/token/",
     "DELETE /api/v1/auth/token/",
+    "GET /api/v1/training/cohorts/",
+    "GET /api/v1/training/cohorts/{id}/",
+    "POST /api/v1/training/cohorts/{id}/enrol/",
+    "GET /api/v1/training/enrolments/",
+    "POST /api/v1/training/enrolments/{id}/cancel/",
+    "POST /api/v1/training/enrolments/{id}/accept/",
+    "POST /api/v1/training/enrolments/{id}/decline/",
+    "POST /api/v1/training/enrolments/{id}/any-station/",
+    "GET /api/v1/training/sessions/{id}/attendance/",
+    "POST /api/v1/training/sessions/{id}/attendance/",
+    "POST /api/v1/training/check-in/",
 }
 EXAMPLES = 25
 
@@ -77,6 +89,10 @@ def stations(station_a, station_b):  # type: ignore[no-untyped-def]
     HoursException.objects.create(station=station_a, date=today, closed=True, reason_ar="صيانة")
     PublicHoliday.objects.create(date=today, name_ar="عطلة", name_en="Holiday")
     StationFactory(code="KS-AMM-20", area=None, phone="+96265000000", email="ks20@example.jo")
+    # Courses with sessions, so the training operations have something to list, enrol in and mark.
+    for station in (station_a, station_b):
+        cohort = CohortFactory(station=station, seats=2)
+        TrainingSessionFactory(cohort=cohort)
     return [station_a, station_b]
 
 
@@ -145,6 +161,17 @@ def test_schema_lists_every_operation_with_its_errors(client, db):
         "me_partial_update",
         "auth_token_create",
         "auth_token_destroy",
+        "training_cohorts_list",
+        "training_cohorts_retrieve",
+        "training_cohorts_enrol",
+        "training_enrolments_list",
+        "training_enrolments_cancel",
+        "training_enrolments_accept_offer",
+        "training_enrolments_decline_offer",
+        "training_enrolments_any_station",
+        "training_sessions_attendance_list",
+        "training_sessions_attendance_mark",
+        "training_check_in",
     }
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
 

@@ -196,7 +196,7 @@ class StationListFilters:
 
     def apply(self, queryset: QuerySet[Station]) -> QuerySet[Station]:
         qs = queryset.search(self.q)  # type: ignore[attr-defined]
-        if self.governorate.isdigit():
+        if self.governorate.isdecimal():
             qs = qs.filter(governorate_id=int(self.governorate)) if len(self.governorate) <= 9 else qs.none()
         elif self.governorate:
             qs = qs.filter(governorate__iso_code__iexact=self.governorate)

@@ -84,7 +84,7 @@ class DirectoryFilters:
     def from_query(cls, data: Any) -> DirectoryFilters:
         def digits(value: str | None) -> str:
             value = (value or "").strip()
-            return value if value.isdigit() and len(value) < 10 else ""
+            return value if value.isdecimal() and len(value) < 10 else ""
 
         return cls(
             q=(data.get("q") or "").strip()[:100],

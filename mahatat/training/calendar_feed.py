@@ -41,7 +41,7 @@ def feed_token(user: User) -> str:
 def user_for_token(token: str) -> User | None:
     """The active user a token belongs to, or None for anything forged, reset or malformed."""
     user_part, _sep, signature = token.partition("-")
-    if not user_part.isdigit() or len(signature) != 40:
+    if not user_part.isdecimal() or len(signature) != 40:
         return None
     user_id = int(user_part)
     expected = _signature(user_id, _generation_of(user_id))

@@ -29,7 +29,7 @@ from ..rules import COHORT_MANAGER_ROLES
 
 def _digits(value: str | None) -> str:
     value = (value or "").strip()
-    return value if value.isdigit() and len(value) < 10 else ""
+    return value if value.isdecimal() and len(value) < 10 else ""
 
 
 @dataclass

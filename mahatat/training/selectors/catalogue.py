@@ -37,7 +37,7 @@ VISIBLE_STATUSES = tuple(s for s in Cohort.Status.values if s != Cohort.Status.D
 
 def _digits(value: str | None) -> str:
     value = (value or "").strip()
-    return value if value.isdigit() and len(value) < 10 else ""
+    return value if value.isdecimal() and len(value) < 10 else ""
 
 
 def _date(value: str | None) -> str:

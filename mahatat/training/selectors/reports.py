@@ -87,7 +87,7 @@ class ReportFilters:
             errors.append(str(_("The start of the period must come before its end.")))
             date_from, date_to = date_to, date_from
         programme_raw = (query.get("programme") or "").strip()
-        programme = int(programme_raw) if programme_raw.isdigit() else None
+        programme = int(programme_raw) if programme_raw.isdecimal() else None
         topic = query.get("topic") or ""
         if topic not in Topic.values:
             topic = ""

@@ -225,7 +225,7 @@ def _integer(value: str, *, low: int, high: int) -> int:
     digits = _digits(value).replace(" ", "")
     if digits.endswith(".0"):
         digits = digits[:-2]
-    if not digits.isdigit() or not (low <= int(digits) <= high):
+    if not digits.isdecimal() or not (low <= int(digits) <= high):
         raise ValidationError(
             _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
         )

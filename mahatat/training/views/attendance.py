@@ -155,7 +155,7 @@ def checkin_display(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "open":
                 minutes_raw = request.POST.get("minutes", "")
-                minutes = int(minutes_raw) if minutes_raw.isdigit() else None
+                minutes = int(minutes_raw) if minutes_raw.isdecimal() else None
                 service.open_checkin(session=session, by=user, minutes=minutes)
             elif action == "close":
                 service.close_checkin(session=session, by=user)

@@ -118,7 +118,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Nothing was saved. Correct the fields marked below and save again."))
         return _render_cohort_form(request, form, None, status=400)
     initial = {}
-    if request.GET.get("programme", "").isdigit():
+    if request.GET.get("programme", "").isdecimal():
         initial["programme"] = request.GET["programme"]
     return _render_cohort_form(request, CohortForm(stations=stations, initial=initial), None)
 
