@@ -178,7 +178,7 @@ class MarkSerializer(serializers.Serializer):
 
 
 class MarksInputSerializer(serializers.Serializer):
-    marks = MarkSerializer(many=True, allow_empty=False, max_length=MAX_MARKS)
+    marks = serializers.ListField(child=MarkSerializer(), allow_empty=False, max_length=MAX_MARKS)
 
 
 class CheckInInputSerializer(serializers.Serializer):
@@ -202,7 +202,7 @@ def _service_call(call: Any) -> Any:
 def _own_enrolment(request: Request, pk: int) -> Enrolment:
     enrolment = (
         Enrolment.objects.select_related("cohort__programme", "cohort__station")
-        .filter(pk=pk, citizen=request.user)
+        .filter(pk=pk, citizen_id=request.user.pk)
         .first()
         if pk <= MAX_ID
         else None

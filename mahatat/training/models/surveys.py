@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,9 @@ from mahatat.stations.models import Station
 from .enrolment import Enrolment
 from .programmes import Programme, Topic
 from .trainers import Trainer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class TimeOfDay(models.TextChoices):
@@ -82,7 +87,7 @@ class CatalogueSearchMiss(models.Model):
         return self.query
 
 
-def _rating_field(label: str) -> models.PositiveSmallIntegerField:
+def _rating_field(label: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1), MaxValueValidator(5)])
 
 
