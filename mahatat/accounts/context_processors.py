@@ -36,28 +36,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "name": "citizen_search",
             }
         )
-    from mahatat.training.rules import DESK_ROLES
+    # Role checks, not has_perm(): Django's ModelBackend would query the user's permissions on every page.
+    from mahatat.training.rules import COHORT_VIEWER_ROLES, DESK_ROLES, PLANNING_ROLES, REPORT_ROLES
 
-    if roles & set(DESK_ROLES):
-        staff.append(
-            {"url": reverse("training:desk"), "label": str(_("Enrol at the desk")), "name": "training_desk"}
-        )
-    if user is not None and user.has_perm("training.view_cohorts"):
-        staff.append(
-            {"url": reverse("training:staff_cohorts"), "label": str(_("Courses")), "name": "training_cohorts"}
-        )
-    if user is not None and user.has_perm("training.view_reports"):
-        staff.append(
-            {
-                "url": reverse("training:reports"),
-                "label": str(_("Training reports")),
-                "name": "training_reports",
-            }
-        )
-    if user is not None and user.has_perm("training.view_demand"):
-        staff.append(
-            {"url": reverse("training:demand"), "label": str(_("Training needs")), "name": "training_demand"}
-        )
+    training_items = [
+        (DESK_ROLES, "training:desk", _("Enrol at the desk"), "training_desk"),
+        (COHORT_VIEWER_ROLES, "training:staff_cohorts", _("Courses"), "training_cohorts"),
+        (REPORT_ROLES, "training:reports", _("Training reports"), "training_reports"),
+        (PLANNING_ROLES, "training:demand", _("Training needs"), "training_demand"),
+    ]
+    for allowed, url_name, label, name in training_items:
+        if roles & set(allowed):
+            staff.append({"url": reverse(url_name), "label": str(label), "name": name})
     # Django admin opens only to accounts marked for it (is_staff), whatever their role.
     if user is not None and user.is_authenticated and user.is_staff:
         staff.append({"url": reverse("admin:index"), "label": str(_("Administration")), "name": "admin"})

@@ -22,6 +22,8 @@ CERTIFICATE_REVOKER_ROLES = (Role.STATION_MANAGER, Role.GAM_ADMIN, Role.NITC_COO
 # Who reads training reports and the demand view (each over the stations of their scope).
 REPORT_ROLES = (Role.STATION_MANAGER, Role.GAM_ADMIN, Role.NITC_COORDINATOR)
 PLANNING_ROLES = COHORT_MANAGER_ROLES
+# Who sees the staff list of courses (trainers see the ones they teach).
+COHORT_VIEWER_ROLES = (*COHORT_MANAGER_ROLES, Role.TRAINER)
 
 
 @rules.predicate
@@ -40,7 +42,7 @@ rules.add_perm("training.manage_programmes", has_role(Role.GAM_ADMIN, Role.NITC_
 rules.add_perm(
     "training.manage_trainers", has_role(Role.GAM_ADMIN, Role.NITC_COORDINATOR, Role.STATION_MANAGER)
 )
-rules.add_perm("training.view_cohorts", has_role(*COHORT_MANAGER_ROLES, Role.TRAINER))
+rules.add_perm("training.view_cohorts", has_role(*COHORT_VIEWER_ROLES))
 rules.add_perm("training.manage_cohort", role_over_station(*COHORT_MANAGER_ROLES))  # obj: station
 rules.add_perm("training.enrol_walk_in", role_over_station(*DESK_ROLES))  # obj: station
 rules.add_perm("training.take_attendance", teaches_cohort | runs_cohort_station)  # obj: cohort
