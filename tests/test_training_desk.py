@@ -192,7 +192,7 @@ def test_desk_list_reads_a_fixed_number_of_queries(
     client = client_as(station_staff)
     CohortFactory(station=station_a)
     client.get(reverse("training:desk"))
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(6) as first:
         client.get(reverse("training:desk"))
     CohortFactory.create_batch(3, station=station_a)
     with django_assert_num_queries(len(first)):

@@ -126,10 +126,10 @@ def test_my_training_reads_a_fixed_number_of_queries(client, citizen, station_a,
     client.get(reverse("training:my_training"))  # warm the session and caches
     # session, user, assignments and profile (navigation), enrolments, sessions, attendance counts, calendar
     # link generation, and Django's two permission reads (navigation's has_perm).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         first = client.get(reverse("training:my_training"))
     _build_history(citizen, station_a, code="R4T6W8Y2")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         second = client.get(reverse("training:my_training"))
     assert len(second.context["data"].past) > len(first.context["data"].past)
 

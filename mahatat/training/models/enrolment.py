@@ -17,7 +17,11 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
         return self.filter(status__in=Enrolment.ACTIVE)
 
     def holding_seats(self) -> EnrolmentQuerySet:
-        """Seats taken: enrolled people and people holding an offer that has not run out."""
+        """Seats taken: enrolled people and people holding an offer.
+
+        An offer past its expiry still holds its seat until expire_offers (every 5 minutes) or an attempt to accept
+        it ends the offer and passes the seat on; nobody else can take the seat meanwhile.
+        """
         return self.filter(status__in=Enrolment.HOLDS_SEAT)
 
 
