@@ -121,7 +121,7 @@ def cohort_places(cohort: Cohort) -> dict[str, list[Enrolment]]:
     """Active places by status: seats, offers (soonest to expire first), the waitlist in its order."""
     places = (
         Enrolment.objects.filter(cohort=cohort, status__in=Enrolment.ACTIVE)
-        .select_related("citizen", "citizen__citizen_profile")
+        .select_related("citizen", "citizen__citizen_profile", "certificate")
         .order_by("created_at", "id")
     )
     grouped: dict[str, list[Enrolment]] = {status: [] for status in Enrolment.ACTIVE}
