@@ -266,3 +266,58 @@ def test_citizen_profiles_keep_identity_numbers_encrypted() -> None:
     number = profile.reveal_identity_number()
     assert re.fullmatch(r"\d{10}", number) and number not in profile.id_number_encrypted
     assert profile.masked_identity_number == "******" + number[-4:]
+
+
+def test_training_demo_has_programmes_trainers_and_cohorts_at_every_active_station() -> None:
+    from mahatat.training.models import Cohort, Programme, Trainer, TrainingSession
+
+    assert Programme.objects.count() == 8
+    assert Programme.objects.filter(min_assessment_score__isnull=False).exists()
+    assert {p.provider for p in Programme.objects.all()} == {"nitc", "gam", "partner"}
+    assert Trainer.objects.count() == 8
+    trainer = Trainer.objects.get(user__email="trainer@demo.mahatat.jo")
+    assert trainer.availability.exists()
+    active = set(Station.objects.filter(status=Station.Status.ACTIVE).values_list("code", flat=True))
+    for status in (Cohort.Status.COMPLETED, Cohort.Status.RUNNING):
+        assert set(Cohort.objects.filter(status=status).values_list("station__code", flat=True)) == active
+    assert Cohort.objects.filter(status=Cohort.Status.OPEN).exists()
+    assert Cohort.objects.filter(status=Cohort.Status.FULL, enrolments__status="waitlisted").exists()
+    assert Cohort.objects.filter(gender="female").exists() and Cohort.objects.filter(max_age=24).exists()
+    from mahatat.core.dates import AMMAN, local_today
+
+    today = [
+        s
+        for s in TrainingSession.objects.filter(trainer=trainer)
+        if s.starts_at.astimezone(AMMAN).date() == local_today()
+    ]
+    assert len(today) == 1
+
+
+def test_demo_citizen_has_a_certificate_a_seat_and_a_waitlist_place_and_the_certificate_verifies(
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    from mahatat.training.models import Certificate, Cohort, Enrolment
+
+    citizen = User.objects.get(email="citizen@demo.mahatat.jo")
+    places = Enrolment.objects.filter(citizen=citizen)
+    assert places.filter(outcome="completed", certificate__isnull=False).count() == 1
+    assert places.filter(status="enrolled", cohort__status=Cohort.Status.RUNNING).count() == 1
+    assert places.filter(status="waitlisted").count() == 1
+    issued = Certificate.objects.valid()
+    assert issued.count() >= 6
+    assert all(c.enrolment.outcome == Enrolment.Outcome.COMPLETED for c in issued)
+    assert Enrolment.objects.filter(outcome=Enrolment.Outcome.NOT_COMPLETED).exists()
+    certificate = places.get(certificate__isnull=False).certificate
+    assert client.get(certificate.get_absolute_url()).status_code == 200
+    output = seed()
+    assert certificate.get_absolute_url() in output
+
+
+def test_training_demo_second_run_changes_nothing() -> None:
+    from mahatat.training.models import Attendance, Certificate, Cohort, Enrolment
+
+    before = {m: m.objects.count() for m in (Cohort, Enrolment, Attendance, Certificate)}
+    stamps = list(Cohort.objects.order_by("pk").values_list("pk", "updated_at", "status"))
+    seed()
+    assert {m: m.objects.count() for m in before} == before
+    assert list(Cohort.objects.order_by("pk").values_list("pk", "updated_at", "status")) == stamps
