@@ -275,7 +275,7 @@ class Slot:
     key: str
     notes_ar: str
     notes_en: str
-    day_offsets: tuple[int, ...]  # session days, relative to the day of the first run
+    day_offsets: tuple[int, ...]  # session days, from the Sunday of the week of the first run
     hours: tuple[int, int]
     seats: int
     enrolled: int
@@ -295,7 +295,7 @@ RUNNING = Slot(
     "running",
     "المجموعة المسائية: يومان في الأسبوع.",
     "Evening group: two days a week.",
-    (-14, -11, -7, -4, 3, 7, 10),
+    (-13, -11, -6, -4, 8, 10, 15),
     (16, 19),
     14,
     8,
@@ -311,9 +311,9 @@ OPEN = Slot(
 )
 FULL = Slot(
     "full",
-    "مجموعة أيام السبت (مقاعد محدودة).",
-    "Saturday group (few seats).",
-    (22, 29, 36, 43),
+    "مجموعة أيام الخميس (مقاعد محدودة).",
+    "Thursday group (few seats).",
+    (25, 32, 39, 46),
     (10, 14),
     6,
     6,
@@ -477,7 +477,8 @@ def _build_cohort(
     existing = Cohort.objects.filter(programme=programme, station=station, notes_en=slot.notes_en).first()
     if existing is not None:
         return Built(existing, False)
-    days = [today + dt.timedelta(days=n) for n in slot.day_offsets]
+    sunday = today - dt.timedelta(days=(today.weekday() + 1) % 7)  # the Jordanian week starts on Sunday
+    days = [sunday + dt.timedelta(days=n) for n in slot.day_offsets]
     first_start = _amman(days[0], slot.hours[0])
     opens = first_start - dt.timedelta(days=30)
     closes = first_start - dt.timedelta(days=1) if slot in (OPEN, FULL) else _amman(days[-1], 0)
