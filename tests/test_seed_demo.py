@@ -281,6 +281,12 @@ def test_training_demo_has_programmes_trainers_and_cohorts_at_every_active_stati
     for status in (Cohort.Status.COMPLETED, Cohort.Status.RUNNING):
         assert set(Cohort.objects.filter(status=status).values_list("station__code", flat=True)) == active
     assert Cohort.objects.filter(status=Cohort.Status.OPEN).exists()
+    # Courses at all seven Amman stations of the agreement, the one under rehabilitation included.
+    amman_seven = Station.objects.filter(municipality__code="gam").exclude(status=Station.Status.PLANNED)
+    assert amman_seven.count() == 7
+    assert set(Cohort.objects.values_list("station__code", flat=True)) >= set(
+        amman_seven.values_list("code", flat=True)
+    )
     assert Cohort.objects.filter(status=Cohort.Status.FULL, enrolments__status="waitlisted").exists()
     assert Cohort.objects.filter(gender="female").exists() and Cohort.objects.filter(max_age=24).exists()
     from mahatat.core.dates import AMMAN, local_today

@@ -344,6 +344,9 @@ FALLBACK_PLAN = {
     "running": "e-government-services",
     "open": "digital-skills-basics",
 }
+# A station under rehabilitation takes enrolments for the course that opens it again.
+REOPENING_PLAN = {"open": "digital-skills-basics"}
+REOPENING_TRAINER = f"trainer.women@{DOMAIN}"  # teaches no other demo cohort, so never double-booked
 SLOTS = {"past": PAST, "running": RUNNING, "open": OPEN, "full": FULL}
 
 NEEDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -632,7 +635,13 @@ def _skip_pdf_rendering() -> None:
 def seed(ctx: SeedContext) -> None:
     rng = ctx.random("training")
     today = local_today()
-    stations = {s.code: s for s in Station.objects.filter(status=Station.Status.ACTIVE).order_by("code")}
+    # The seven Amman stations of the agreement: the active ones and the one under rehabilitation.
+    stations = {
+        s.code: s
+        for s in Station.objects.filter(
+            status__in=[Station.Status.ACTIVE, Station.Status.REHABILITATION], municipality__code="gam"
+        ).order_by("code")
+    }
     programmes = _seed_programmes()
     trainers = _seed_trainers(stations)
     demo_trainer = trainers[DEMO_TRAINER_EMAIL]
@@ -643,8 +652,10 @@ def seed(ctx: SeedContext) -> None:
     past: list[Cohort] = []
     home_running: Cohort | None = None
     for code, station in stations.items():
-        plan = STATION_PLAN.get(code, FALLBACK_PLAN)
-        trainer = demo_trainer if code == HOME_STATION else trainers.get(code) or demo_trainer
+        plan = STATION_PLAN.get(code) or (
+            REOPENING_PLAN if station.status == Station.Status.REHABILITATION else FALLBACK_PLAN
+        )
+        trainer = demo_trainer if code == HOME_STATION else trainers.get(code) or trainers[REOPENING_TRAINER]
         for key, programme_code in plan.items():
             slot = SLOTS[key]
             home = code == HOME_STATION and citizen is not None
