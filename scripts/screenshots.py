@@ -35,16 +35,28 @@ README_SHOTS = [
     ("directory-ar-phone", "/stations/", "ar", "phone"),
     ("station-ar-desktop", "/stations/KS-AMM-01/", "ar", "desktop"),
     ("station-en-phone", "/stations/KS-AMM-01/", "en", "phone"),
+    ("training-catalogue-ar-phone", "/training/", "ar", "phone"),
+    ("training-catalogue-en-desktop", "/training/", "en", "desktop"),
 ]
 REVIEW_PAGES = [
     "/",
     "/stations/",
     "/stations/KS-AMM-01/",
+    "/training/",
+    "/training/needs/",
     "/accounts/login/",
     "/accounts/signup/",
     "/api/v1/docs/",
 ]
-STAFF_PAGES = ["/staff/stations/", "/staff/stations/KS-AMM-01/edit/", "/staff/citizens/", "/me/profile/"]
+STAFF_PAGES = [
+    "/staff/stations/",
+    "/staff/stations/KS-AMM-01/edit/",
+    "/staff/citizens/",
+    "/me/profile/",
+    "/staff/training/cohorts/",
+    "/staff/training/reports/",
+    "/staff/training/demand/",
+]
 
 
 def manage(*args: str) -> str:
