@@ -32,7 +32,7 @@ def certificate(station_a, citizen) -> Certificate:  # type: ignore[no-untyped-d
     enrolment = EnrolmentFactory(
         cohort=cohort, citizen=citizen, outcome=Enrolment.Outcome.COMPLETED, completed_at=timezone.now()
     )
-    return issue_certificate(enrolment=enrolment)
+    return issue_certificate(enrolment=enrolment)  # type: ignore[arg-type]
 
 
 def assert_valid_and_intact(page: Page, language: str, certificate: Certificate) -> None:

@@ -44,7 +44,7 @@ def courses(station_a, station_b, trainer):  # type: ignore[no-untyped-def]
         ),
     )
     coach = TrainerFactory(user=trainer)
-    cohort.trainers.add(coach)
+    cohort.trainers.add(coach)  # type: ignore[attr-defined]
     session = TrainingSessionFactory(
         cohort=cohort,
         trainer=coach,
@@ -176,7 +176,7 @@ def test_a_seat_offer_and_the_needs_survey_are_accessible(open_page: OpenPage, l
     )
     page = signed_in(open_page, language, citizen)
 
-    page.goto(reverse("training:offer", kwargs={"pk": offered.pk}))
+    page.goto(reverse("training:offer", kwargs={"pk": offered.pk}))  # type: ignore[attr-defined]
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(title_in(cohort, language))
     assert_no_horizontal_scroll(page)

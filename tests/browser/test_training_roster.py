@@ -41,7 +41,7 @@ def roster(station_a, trainer):  # type: ignore[no-untyped-def]
         status="running",
     )
     coach = TrainerFactory(user=trainer)
-    cohort.trainers.add(coach)
+    cohort.trainers.add(coach)  # type: ignore[attr-defined]
     session = TrainingSessionFactory(
         cohort=cohort,
         trainer=coach,
